@@ -1,0 +1,9 @@
+package rest
+
+// routes registers every area's endpoints. Each area file starts with a
+// routes function that lists its endpoints, so the whole API can be read
+// area by area.
+func (a *API) routes() {
+	a.infoRoutes()
+	a.authRoutes()
+}

@@ -1,0 +1,315 @@
+package core
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/liftoff-chat/liftoff/internal/chat"
+)
+
+// loadSettings fills the settings and permissions caches from the store.
+func (s *Service) loadSettings(ctx context.Context) error {
+	all, err := s.store.Settings(ctx, time.Time{})
+	if err != nil {
+		return fmt.Errorf("load settings: %w", err)
+	}
+	perms, err := s.store.Permissions(ctx, time.Time{})
+	if err != nil {
+		return fmt.Errorf("load permissions: %w", err)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.settings = make(map[string]*chat.Setting, len(all))
+	for i := range all {
+		s.settings[all[i].ID] = &all[i]
+	}
+	s.perms = make(map[string]map[string]bool, len(perms))
+	for _, p := range perms {
+		s.perms[p.ID] = roleSet(p.Roles)
+	}
+	return nil
+}
+
+func roleSet(roles []string) map[string]bool {
+	set := make(map[string]bool, len(roles))
+	for _, r := range roles {
+		set[r] = true
+	}
+	return set
+}
+
+// Setting returns a setting's current value.
+func (s *Service) Setting(id string) (any, bool) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	st, ok := s.settings[id]
+	if !ok {
+		return nil, false
+	}
+	return st.Value, true
+}
+
+// SettingBool returns a boolean setting, or false.
+func (s *Service) SettingBool(id string) bool {
+	v, _ := s.Setting(id)
+	b, _ := v.(bool)
+	return b
+}
+
+// SettingInt returns a numeric setting, or def when unset or not a number.
+func (s *Service) SettingInt(id string, def int) int {
+	v, ok := s.Setting(id)
+	if !ok {
+		return def
+	}
+	switch n := v.(type) {
+	case int:
+		return n
+	case int64:
+		return int(n)
+	case float64:
+		return int(n)
+	case json.Number:
+		i, err := n.Int64()
+		if err == nil {
+			return int(i)
+		}
+	case string:
+		if i, err := strconv.Atoi(n); err == nil {
+			return i
+		}
+	}
+	return def
+}
+
+// SettingString returns a string setting, or "".
+func (s *Service) SettingString(id string) string {
+	v, _ := s.Setting(id)
+	str, _ := v.(string)
+	return str
+}
+
+// SettingDoc returns a copy of a setting's whole document.
+func (s *Service) SettingDoc(id string) (chat.Setting, bool) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	st, ok := s.settings[id]
+	if !ok {
+		return chat.Setting{}, false
+	}
+	return *st, true
+}
+
+// cacheSetting records a changed setting in the cache.
+func (s *Service) cacheSetting(st chat.Setting) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.settings[st.ID] = &st
+}
+
+// cachePermission records a changed permission in the cache.
+func (s *Service) cachePermission(p chat.Permission) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.perms[p.ID] = roleSet(p.Roles)
+}
+
+// ApplyEvent refreshes the caches from an event published by any instance
+// (including this one); the realtime hub feeds it every global event.
+func (s *Service) ApplyEvent(ev chat.Event) {
+	switch ev.Kind {
+	case chat.EventSetting:
+		var st chat.Setting
+		if json.Unmarshal(ev.Data, &st) == nil && st.ID != "" {
+			s.cacheSetting(st)
+		}
+	case chat.EventPermission:
+		var p chat.Permission
+		if json.Unmarshal(ev.Data, &p) == nil && p.ID != "" {
+			s.cachePermission(p)
+		}
+	}
+}
+
+// PublicSettings returns the public settings changed after since.
+func (s *Service) PublicSettings(ctx context.Context, since time.Time) ([]chat.Setting, error) {
+	all, err := s.store.Settings(ctx, since)
+	if err != nil {
+		return nil, err
+	}
+	out := all[:0]
+	for _, st := range all {
+		if st.Public && !st.Hidden {
+			out = append(out, st)
+		}
+	}
+	return out, nil
+}
+
+// AllSettings returns every setting, for administrators.
+func (s *Service) AllSettings(ctx context.Context, actor *chat.User, since time.Time) ([]chat.Setting, error) {
+	if !s.Can(ctx, actor, "view-privileged-setting", "") {
+		return nil, chat.ErrUnauthorizedAction()
+	}
+	return s.store.Settings(ctx, since)
+}
+
+// GetSetting returns one setting: public ones to anyone, private ones to
+// those allowed to view privileged settings.
+func (s *Service) GetSetting(ctx context.Context, actor *chat.User, id string) (*chat.Setting, error) {
+	st, err := s.store.SettingByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if !st.Public && !s.Can(ctx, actor, "view-privileged-setting", "") {
+		return nil, chat.ErrUnauthorizedAction()
+	}
+	return st, nil
+}
+
+// SetSetting changes a setting's value as an administrator.
+func (s *Service) SetSetting(ctx context.Context, actor *chat.User, id string, value any) (*chat.Setting, error) {
+	if !s.Can(ctx, actor, "edit-privileged-setting", "") {
+		return nil, chat.ErrUnauthorizedAction()
+	}
+	st, err := s.store.SettingByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if st.EnvLocked {
+		return nil, chat.Errorf(chat.EInvalid, "error-setting-locked", "Setting %s is locked by the environment", id)
+	}
+	v, err := coerceSetting(st, value)
+	if err != nil {
+		return nil, err
+	}
+	return s.writeSetting(ctx, st, v, false)
+}
+
+func (s *Service) writeSetting(ctx context.Context, st *chat.Setting, v any, lock bool) (*chat.Setting, error) {
+	at := s.now()
+	err := s.tx(ctx, func(tx chat.Store, o *outbox) error {
+		if err := tx.SetSettingValue(ctx, st.ID, v, lock, at); err != nil {
+			return err
+		}
+		st.Value, st.EnvLocked, st.UpdatedAt = v, lock, at
+		topic := chat.TopicLogged
+		if st.Public {
+			topic = chat.TopicAll
+		}
+		o.addData(topic, chat.Event{Kind: chat.EventSetting, At: at}, st)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.cacheSetting(*st)
+	return st, nil
+}
+
+// coerceSetting checks a new value against the setting's type.
+func coerceSetting(st *chat.Setting, value any) (any, error) {
+	bad := func() error {
+		return chat.Errorf(chat.EInvalid, "error-invalid-setting-value", "Invalid value for setting %s", st.ID)
+	}
+	switch st.Type {
+	case "boolean":
+		switch v := value.(type) {
+		case bool:
+			return v, nil
+		case string:
+			b, err := strconv.ParseBool(v)
+			if err != nil {
+				return nil, bad()
+			}
+			return b, nil
+		}
+		return nil, bad()
+	case "int":
+		switch v := value.(type) {
+		case float64:
+			return int(v), nil
+		case int:
+			return v, nil
+		case json.Number:
+			i, err := v.Int64()
+			if err != nil {
+				return nil, bad()
+			}
+			return int(i), nil
+		case string:
+			i, err := strconv.Atoi(strings.TrimSpace(v))
+			if err != nil {
+				return nil, bad()
+			}
+			return i, nil
+		}
+		return nil, bad()
+	case "select":
+		str, ok := value.(string)
+		if !ok {
+			return nil, bad()
+		}
+		if len(st.Values) == 0 {
+			return str, nil
+		}
+		for _, o := range st.Values {
+			if o.Key == str {
+				return str, nil
+			}
+		}
+		return nil, bad()
+	case "action", "group", "section":
+		return nil, bad()
+	}
+	switch v := value.(type) {
+	case string, bool, float64, int:
+		return v, nil
+	}
+	return nil, bad()
+}
+
+// ApplyEnvSettings applies Rocket.Chat's environment conventions:
+// OVERWRITE_SETTING_<id> forces a value (and locks it) at every start;
+// <id> sets a value only when the setting is first created, which Init
+// handles by passing firstStart. Values are parsed per the setting's type.
+func (s *Service) ApplyEnvSettings(ctx context.Context, env map[string]string, firstStart bool) error {
+	s.mu.RLock()
+	ids := make([]string, 0, len(s.settings))
+	for id := range s.settings {
+		ids = append(ids, id)
+	}
+	s.mu.RUnlock()
+	sort.Strings(ids)
+	for _, id := range ids {
+		st, _ := s.SettingDoc(id)
+		raw, forced := env["OVERWRITE_SETTING_"+id]
+		if !forced {
+			if !firstStart {
+				if st.EnvLocked { // an override was removed: unlock
+					if _, err := s.writeSetting(ctx, &st, st.Value, false); err != nil {
+						return err
+					}
+				}
+				continue
+			}
+			var ok bool
+			if raw, ok = env[id]; !ok {
+				continue
+			}
+		}
+		v, err := coerceSetting(&st, raw)
+		if err != nil {
+			return fmt.Errorf("environment value for setting %s: %w", id, err)
+		}
+		if _, err := s.writeSetting(ctx, &st, v, forced); err != nil {
+			return err
+		}
+	}
+	return nil
+}
