@@ -9,14 +9,18 @@ import (
 // Event is a change announced on the Bus after it was committed. Events
 // carry enough to render (the full message for message events) so that no
 // instance re-reads the store to fan out.
+//
+// The JSON tags are the format carried between instances: keep them stable,
+// since instances of neighbouring versions share a bus during a rolling
+// upgrade.
 type Event struct {
-	Kind      string          // e.g. EventMessage; see the constants
-	RoomID    string          `json:",omitempty"`
-	UserID    string          `json:",omitempty"`
-	MessageID string          `json:",omitempty"`
-	At        time.Time       // when the change happened
-	Origin    string          `json:",omitempty"` // connection that caused it, to avoid echoing
-	Data      json.RawMessage `json:",omitempty"` // kind-specific payload
+	Kind      string          `json:"kind"` // e.g. EventMessage; see the constants
+	RoomID    string          `json:"rid,omitempty"`
+	UserID    string          `json:"uid,omitempty"`
+	MessageID string          `json:"mid,omitempty"`
+	At        time.Time       `json:"at"`               // when the change happened
+	Origin    string          `json:"origin,omitempty"` // connection that caused it, to avoid echoing
+	Data      json.RawMessage `json:"data,omitempty"`   // kind-specific payload, valid JSON, read-only
 }
 
 // Event kinds.
@@ -60,6 +64,14 @@ const (
 // Bus carries events between the core and the realtime hubs of every
 // instance. Delivery is best effort: a subscriber that falls behind loses
 // events and catches up from the store.
+//
+// Topics are dot-separated tokens without spaces, '*' or '>'; a
+// subscription may end in ".>". Publish never waits and ignores its
+// context (an event for a committed change goes out even if the request
+// was abandoned); it fails with EUnavailable when the bus is closed or
+// disconnected, ETooLarge over the payload limit, EInvalid for a bad topic
+// or Data that is not JSON. Subscribers share Data and must not modify it.
+// A subscription's channel closes when it, or the bus, is closed.
 type Bus interface {
 	Publish(ctx context.Context, topic string, ev Event) error
 	// Subscribe delivers events published to topic after it returns. A
