@@ -7,7 +7,7 @@ export LIFTOFF_TEST_NATS_URL ?= nats://127.0.0.1:4222
 export LIFTOFF_TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test?sslmode=disable
 export LIFTOFF_REQUIRE_NPM ?= 1
 
-.PHONY: build run test test-go npm check bench
+.PHONY: build run test test-go npm check bench web test-deploy release
 build:
 	CGO_ENABLED=0 go build -trimpath -ldflags "$(LDFLAGS)" -o liftoff ./cmd/liftoff
 
@@ -20,7 +20,12 @@ npm:
 		if [ -f $$d/package-lock.json ] && [ ! -d $$d/node_modules ]; then (cd $$d && npm ci --no-audit --no-fund) || exit 1; fi; \
 	done
 
-test: npm test-go
+test: npm test-go test-deploy
+
+# web rebuilds the web client into internal/web/dist (committed, embedded).
+# The build is reproducible: CI runs it and then git diff --exit-code.
+web:
+	cd web && { [ -d node_modules ] || npm ci --no-audit --no-fund; } && npm run build
 
 test-go:
 	go vet ./...
@@ -32,3 +37,21 @@ check:
 
 bench:
 	go test -run '^$$' -bench . -benchtime 3s ./...
+
+# test-deploy tests the compose files, the Helm chart and the Dockerfiles.
+# They live in their own module (deploy/) so that the server's module does
+# not depend on Kubernetes' libraries.
+test-deploy:
+	cd deploy && go vet ./... && go test -count=1 ./...
+
+# release cross-builds static binaries into dist/, with their checksums.
+RELEASE_PLATFORMS := linux/amd64 linux/arm64
+release:
+	rm -rf dist && mkdir -p dist
+	@for p in $(RELEASE_PLATFORMS); do \
+		os=$${p%/*}; arch=$${p#*/}; \
+		echo "building dist/liftoff-$(VERSION)-$$os-$$arch"; \
+		CGO_ENABLED=0 GOOS=$$os GOARCH=$$arch go build -trimpath -ldflags "$(LDFLAGS)" \
+			-o dist/liftoff-$(VERSION)-$$os-$$arch ./cmd/liftoff || exit 1; \
+	done
+	cd dist && sha256sum liftoff-* > SHA256SUMS && cat SHA256SUMS

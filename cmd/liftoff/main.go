@@ -26,6 +26,7 @@ commands:
   serve                         run the server (default)
   migrate                       create or upgrade the database schema, then exit
   version                       print the version
+  healthcheck                   exit 0 if the local server on $PORT is ready, 1 if not
   admin create-user USERNAME PASSWORD [EMAIL] [--admin]
                                 create a user (an administrator with --admin)
   admin reset-password USERNAME PASSWORD

@@ -32,6 +32,8 @@ func run(ctx context.Context, args, environ []string, stdout, stderr io.Writer) 
 	switch cmd {
 	case "serve":
 		return serve(ctx, cfg, log, nil)
+	case "healthcheck":
+		return healthcheck(ctx, cfg, stdout)
 	case "version", "--version", "-v":
 		fmt.Fprintln(stdout, "liftoff", version)
 		return nil

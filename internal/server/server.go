@@ -11,12 +11,17 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/liftoff-chat/liftoff/internal/api/ddp"
 	"github.com/liftoff-chat/liftoff/internal/api/rest"
 	"github.com/liftoff-chat/liftoff/internal/bus/memory"
+	natsbus "github.com/liftoff-chat/liftoff/internal/bus/nats"
 	"github.com/liftoff-chat/liftoff/internal/chat"
 	"github.com/liftoff-chat/liftoff/internal/config"
 	"github.com/liftoff-chat/liftoff/internal/core"
+	"github.com/liftoff-chat/liftoff/internal/metrics"
+	"github.com/liftoff-chat/liftoff/internal/realtime"
 	"github.com/liftoff-chat/liftoff/internal/store/sqlite"
+	"github.com/liftoff-chat/liftoff/internal/web"
 )
 
 // Server is one running Liftoff instance.
@@ -28,6 +33,13 @@ type Server struct {
 	core  *core.Service
 	rest  *rest.API
 	http  *http.Server
+	// metrics is the Prometheus registry, served on its own listener.
+	metrics *metrics.Metrics
+	// The realtime API: connection presence, the hub between the bus and
+	// the sockets, and the DDP handler at /websocket.
+	presence *core.Presence
+	hub      *realtime.Hub
+	ddp      *ddp.Handler
 
 	// ready turns false the moment shutdown begins, so load balancers stop
 	// sending new work before the listener closes.
@@ -58,7 +70,10 @@ func dirOf(path string) string {
 // OpenBus opens the bus the configuration names.
 func OpenBus(ctx context.Context, cfg config.Config, log *slog.Logger) (chat.Bus, error) {
 	if cfg.NATSURL != "" {
-		return nil, errors.New("NATS bus: not available in this build")
+		host, _ := os.Hostname()
+		ctx, cancel := context.WithTimeout(ctx, cfg.DBConnTimeout*6)
+		defer cancel()
+		return natsbus.Open(ctx, cfg.NATSURL, natsbus.Options{Name: "liftoff@" + host}, log)
 	}
 	return memory.New(log), nil
 }
@@ -75,15 +90,28 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, version strin
 		return nil, err
 	}
 	s := &Server{cfg: cfg, log: log, store: st, bus: bus}
+	s.metrics = metrics.New(metrics.Options{Version: version, Logger: log, Info: s.metricsInfo})
 	s.core = core.New(core.Config{
-		Store: st, Bus: bus, Logger: log, Version: version,
+		// The core gets the timed store and counted bus; s.store and s.bus
+		// stay the backends themselves.
+		Store: s.metrics.Store(st), Bus: s.metrics.Bus(bus), Logger: log, Version: version,
 		InstanceID: chat.NewID(),
 	})
 	if err := s.core.Init(ctx, core.InitOptions{Env: cfg.Env}); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("initialise: %w", err)
 	}
-	s.rest = rest.New(rest.Config{Core: s.core, Logger: log, MaxBodyBytes: cfg.MaxBodyBytes})
+	s.core.OnMessageSent = s.metrics.MessageSent
+	if cfg.NATSURL == "" {
+		// With the in-process bus this process is the whole deployment.
+		s.metrics.SetInstanceCount(func() int { return 1 })
+	}
+	if err := s.startRealtime(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	s.rest = rest.New(rest.Config{Core: s.core, Logger: log, MaxBodyBytes: cfg.MaxBodyBytes, Observe: s.metrics.ObserveREST,
+		Extra: []func(*rest.API){rest.MethodCallRoutes(s.ddp)}})
 	s.ready.Store(true)
 	return s, nil
 }
@@ -91,14 +119,25 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, version strin
 // Core returns the use cases, for subcommands and tests.
 func (s *Server) Core() *core.Service { return s.core }
 
+// Metrics returns the Prometheus registry and its hooks.
+func (s *Server) Metrics() *metrics.Metrics { return s.metrics }
+
+// metricsInfo gives rocketchat_info its workspace labels.
+func (s *Server) metricsInfo() (uniqueID, siteURL string) {
+	return s.core.SettingString("uniqueID"), s.core.SettingString("Site_Url")
+}
+
 // Handler returns the HTTP handler of every endpoint.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/api/", s.rest)
+	mux.Handle("GET /websocket", s.ddp)
 	mux.Handle("GET /avatar/", s.rest.AvatarHandler())
 	mux.HandleFunc("GET /livez", s.handleLive)
 	mux.HandleFunc("GET /readyz", s.handleReady)
 	mux.HandleFunc("GET /health", s.handleHealth)
+	// The web client answers every other path (its own routes included).
+	mux.Handle("/", web.Handler())
 	return mux
 }
 
@@ -111,6 +150,19 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 	}
+	stopMetrics, err := s.metrics.Run(ctx, metrics.RunConfig{
+		Addr: func() string {
+			return metrics.Address(s.cfg.MetricsAddr, s.cfg.BindIP, s.core)
+		},
+		Required: s.cfg.MetricsAddr != "",
+		Store:    s.store,
+		Bus:      s.bus,
+	})
+	if err != nil {
+		s.Close()
+		return err
+	}
+	defer stopMetrics()
 	errc := make(chan error, 1)
 	go func() { errc <- s.http.Serve(ln) }()
 	s.log.Info("listening", "addr", ln.Addr().String(), "root_url", s.cfg.RootURL)
@@ -124,7 +176,8 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	s.log.Info("shutting down")
 	sctx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)
 	defer cancel()
-	err := s.http.Shutdown(sctx)
+	s.stopRealtime(sctx)
+	err = s.http.Shutdown(sctx)
 	s.Close()
 	if err != nil {
 		return fmt.Errorf("shutdown: %w", err)
@@ -134,6 +187,9 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 
 // Close closes the bus, then the store.
 func (s *Server) Close() error {
+	if s.hub != nil {
+		s.hub.Close()
+	}
 	var errs []error
 	if s.bus != nil {
 		errs = append(errs, s.bus.Close())
