@@ -27,6 +27,8 @@ commands:
   migrate                       create or upgrade the database schema, then exit
   version                       print the version
   healthcheck                   exit 0 if the local server on $PORT is ready, 1 if not
+  backup DEST                   copy the embedded database to DEST while serving
+  restore SRC                   replace the embedded database with a backup (server stopped)
   admin create-user USERNAME PASSWORD [EMAIL] [--admin]
                                 create a user (an administrator with --admin)
   admin reset-password USERNAME PASSWORD

@@ -44,6 +44,10 @@ func run(ctx context.Context, args, environ []string, stdout, stderr io.Writer) 
 		}
 		fmt.Fprintln(stdout, "schema is up to date")
 		return st.Close()
+	case "backup":
+		return backup(ctx, cfg, log, args[2:], stdout)
+	case "restore":
+		return restore(ctx, cfg, log, args[2:], stdout)
 	case "admin":
 		return admin(ctx, cfg, log, args[2:], stdout)
 	case "help", "-h", "--help":
