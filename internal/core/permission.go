@@ -72,12 +72,15 @@ func (s *Service) require(ctx context.Context, actor *chat.User, perm, roomID st
 }
 
 // Permissions lists permissions changed after since, in Rocket.Chat's
-// order.
+// order (the store's Position), which EmbeddedChat depends on: it reads
+// the list by index.
 func (s *Service) Permissions(ctx context.Context, since time.Time) ([]chat.Permission, error) {
 	return s.store.Permissions(ctx, since)
 }
 
-// UpdatePermissions sets the roles of several permissions at once.
+// UpdatePermissions sets the roles of several permissions at once
+// (permissions.update). Every id and role is checked before anything is
+// written, so a bad entry changes nothing. It returns every permission.
 func (s *Service) UpdatePermissions(ctx context.Context, actor *chat.User, updates []chat.Permission) ([]chat.Permission, error) {
 	if err := s.require(ctx, actor, "access-permissions", ""); err != nil {
 		return nil, err
@@ -89,6 +92,16 @@ func (s *Service) UpdatePermissions(ctx context.Context, actor *chat.User, updat
 	known := map[string]bool{}
 	for _, r := range roles {
 		known[r.ID] = true
+	}
+	for _, u := range updates {
+		if u.ID == "" {
+			return nil, chat.ErrInvalidParam("must have required property '_id'")
+		}
+		for _, r := range u.Roles {
+			if !known[r] {
+				return nil, chat.Errorf(chat.EInvalid, "error-invalid-role", "Invalid role")
+			}
+		}
 	}
 	at := s.now()
 	var changed []chat.Permission
@@ -102,12 +115,7 @@ func (s *Service) UpdatePermissions(ctx context.Context, actor *chat.User, updat
 				}
 				return err
 			}
-			for _, r := range u.Roles {
-				if !known[r] {
-					return chat.Errorf(chat.EInvalid, "error-invalid-role", "Invalid role")
-				}
-			}
-			p.Roles = append([]string{}, u.Roles...)
+			p.Roles = dedupRoles(u.Roles)
 			p.UpdatedAt = at
 			if err := tx.UpsertPermission(ctx, p); err != nil {
 				return err
@@ -126,47 +134,63 @@ func (s *Service) UpdatePermissions(ctx context.Context, actor *chat.User, updat
 	return s.store.Permissions(ctx, time.Time{})
 }
 
+// dedupRoles returns xs without duplicates, in first-seen order, never
+// nil.
+func dedupRoles(xs []string) []string {
+	out := make([]string, 0, len(xs))
+	for _, x := range xs {
+		if !contains(out, x) {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
 // Roles lists every role.
 func (s *Service) Roles(ctx context.Context) ([]chat.Role, error) { return s.store.Roles(ctx) }
 
 // UsersInRole lists the users holding a global role, or with roomID the
-// members holding a room role.
+// members of that room holding a room role (roles.getUsersInRole). Like
+// Rocket.Chat it needs access-permissions, and view-other-user-channels
+// to look into a room.
 func (s *Service) UsersInRole(ctx context.Context, actor *chat.User, role, roomID string, offset, limit int) ([]chat.User, int, error) {
 	if err := s.require(ctx, actor, "access-permissions", ""); err != nil {
-		// Rocket.Chat lets anyone who can view a room list its owners and
-		// moderators; global role listings need the permission.
-		if roomID == "" {
-			return nil, 0, err
-		}
+		return nil, 0, err
+	}
+	if role == "" {
+		return nil, 0, chat.Errorf(chat.EInvalid, "error-param-not-provided", "Query param \"role\" is required")
+	}
+	if roomID != "" && !s.Can(ctx, actor, "view-other-user-channels", "") {
+		return nil, 0, &chat.Error{Kind: chat.EInvalid, Type: "error-not-allowed", Message: "Not allowed"}
 	}
 	if _, err := s.store.RoleByID(ctx, role); err != nil {
 		if chat.IsKind(err, chat.ENotFound) {
-			return nil, 0, chat.Errorf(chat.EInvalid, "error-invalid-roleId", "This role does not exist")
+			return nil, 0, chat.Errorf(chat.EInvalid, "error-invalid-roleId", "")
 		}
 		return nil, 0, err
 	}
-	if roomID != "" {
-		if _, _, err := s.readableRoom(ctx, actor, roomID); err != nil {
-			return nil, 0, err
-		}
-		subs, err := s.store.SubscriptionsWithRoles(ctx, roomID)
-		if err != nil {
-			return nil, 0, err
-		}
-		var ids []string
-		for _, sub := range subs {
-			if sub.HasRole(role) {
-				ids = append(ids, sub.User.ID)
-			}
-		}
-		users, err := s.store.UsersByIDs(ctx, ids)
-		if err != nil {
-			return nil, 0, err
-		}
-		total := len(users)
-		return page(users, offset, limit), total, nil
+	if roomID == "" {
+		return s.store.ListUsers(ctx, chat.UserFilter{Role: role, Offset: offset, Limit: limit, Sort: []chat.SortField{{Field: "username"}}})
 	}
-	return s.store.ListUsers(ctx, chat.UserFilter{Role: role, Offset: offset, Limit: limit, Sort: []chat.SortField{{Field: "username"}}})
+	r, err := s.findRoom(ctx, s.store, roomID)
+	if err != nil {
+		return nil, 0, err
+	}
+	subs, err := s.store.SubscriptionsWithRoles(ctx, r.ID)
+	if err != nil {
+		return nil, 0, err
+	}
+	var ids []string
+	for _, sub := range subs {
+		if sub.HasRole(role) {
+			ids = append(ids, sub.User.ID)
+		}
+	}
+	users, err := s.store.UsersByIDs(ctx, ids)
+	if err != nil {
+		return nil, 0, err
+	}
+	return page(users, offset, limit), len(users), nil
 }
 
 // page cuts one page out of a slice.

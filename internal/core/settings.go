@@ -136,7 +136,8 @@ func (s *Service) ApplyEvent(ev chat.Event) {
 	}
 }
 
-// PublicSettings returns the public settings changed after since.
+// PublicSettings returns the public, visible settings changed after
+// since, in the store's order.
 func (s *Service) PublicSettings(ctx context.Context, since time.Time) ([]chat.Setting, error) {
 	all, err := s.store.Settings(ctx, since)
 	if err != nil {
@@ -151,6 +152,26 @@ func (s *Service) PublicSettings(ctx context.Context, since time.Time) ([]chat.S
 	return out, nil
 }
 
+// VisibleSettings returns the settings actor may list (Rocket.Chat's
+// GET settings): every visible setting with view-privileged-setting, the
+// public ones otherwise.
+func (s *Service) VisibleSettings(ctx context.Context, actor *chat.User, since time.Time) ([]chat.Setting, error) {
+	if !s.Can(ctx, actor, "view-privileged-setting", "") {
+		return s.PublicSettings(ctx, since)
+	}
+	all, err := s.store.Settings(ctx, since)
+	if err != nil {
+		return nil, err
+	}
+	out := all[:0]
+	for _, st := range all {
+		if !st.Hidden {
+			out = append(out, st)
+		}
+	}
+	return out, nil
+}
+
 // AllSettings returns every setting, for administrators.
 func (s *Service) AllSettings(ctx context.Context, actor *chat.User, since time.Time) ([]chat.Setting, error) {
 	if !s.Can(ctx, actor, "view-privileged-setting", "") {
@@ -159,25 +180,48 @@ func (s *Service) AllSettings(ctx context.Context, actor *chat.User, since time.
 	return s.store.Settings(ctx, since)
 }
 
+// errSettingNotFound is the error for unknown and hidden settings alike, so
+// that hidden ones are not revealed.
+func errSettingNotFound(id string) error {
+	return chat.Errorf(chat.ENotFound, "error-setting-not-found", "Setting %s not found", id)
+}
+
 // GetSetting returns one setting: public ones to anyone, private ones to
-// those allowed to view privileged settings.
+// those allowed to view privileged settings. Hidden settings do not
+// exist for the API.
 func (s *Service) GetSetting(ctx context.Context, actor *chat.User, id string) (*chat.Setting, error) {
 	st, err := s.store.SettingByID(ctx, id)
+	if chat.IsKind(err, chat.ENotFound) || (err == nil && st.Hidden) {
+		return nil, errSettingNotFound(id)
+	}
 	if err != nil {
 		return nil, err
 	}
-	if !st.Public && !s.Can(ctx, actor, "view-privileged-setting", "") {
-		return nil, chat.ErrUnauthorizedAction()
+	if !st.Public {
+		if actor == nil {
+			return nil, errLoginRequired()
+		}
+		if !s.Can(ctx, actor, "view-privileged-setting", "") {
+			return nil, chat.ErrUnauthorizedAction()
+		}
 	}
 	return st, nil
 }
 
-// SetSetting changes a setting's value as an administrator.
+// SetSetting changes a setting's value as an administrator. The value must
+// suit the setting's type; settings forced by OVERWRITE_SETTING_<id> are
+// refused.
 func (s *Service) SetSetting(ctx context.Context, actor *chat.User, id string, value any) (*chat.Setting, error) {
+	if actor == nil {
+		return nil, errLoginRequired()
+	}
 	if !s.Can(ctx, actor, "edit-privileged-setting", "") {
 		return nil, chat.ErrUnauthorizedAction()
 	}
 	st, err := s.store.SettingByID(ctx, id)
+	if chat.IsKind(err, chat.ENotFound) || (err == nil && st.Hidden) {
+		return nil, errSettingNotFound(id)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -191,6 +235,9 @@ func (s *Service) SetSetting(ctx context.Context, actor *chat.User, id string, v
 	return s.writeSetting(ctx, st, v, false)
 }
 
+// writeSetting stores a value (and lock) and announces it: public settings
+// to everyone, private ones to logged-in clients, which filter by
+// permission.
 func (s *Service) writeSetting(ctx context.Context, st *chat.Setting, v any, lock bool) (*chat.Setting, error) {
 	at := s.now()
 	err := s.tx(ctx, func(tx chat.Store, o *outbox) error {
@@ -212,7 +259,10 @@ func (s *Service) writeSetting(ctx context.Context, st *chat.Setting, v any, loc
 	return st, nil
 }
 
-// coerceSetting checks a new value against the setting's type.
+// coerceSetting checks a new value against the setting's type and returns
+// it in canonical form: bool for booleans, int for ints, string for the
+// text types. Strings are accepted for booleans and ints too, because
+// environment variables only carry strings.
 func coerceSetting(st *chat.Setting, value any) (any, error) {
 	bad := func() error {
 		return chat.Errorf(chat.EInvalid, "error-invalid-setting-value", "Invalid value for setting %s", st.ID)
@@ -223,7 +273,7 @@ func coerceSetting(st *chat.Setting, value any) (any, error) {
 		case bool:
 			return v, nil
 		case string:
-			b, err := strconv.ParseBool(v)
+			b, err := strconv.ParseBool(strings.TrimSpace(v))
 			if err != nil {
 				return nil, bad()
 			}
@@ -231,29 +281,19 @@ func coerceSetting(st *chat.Setting, value any) (any, error) {
 		}
 		return nil, bad()
 	case "int":
-		switch v := value.(type) {
-		case float64:
-			return int(v), nil
-		case int:
-			return v, nil
-		case json.Number:
-			i, err := v.Int64()
-			if err != nil {
-				return nil, bad()
-			}
-			return int(i), nil
-		case string:
-			i, err := strconv.Atoi(strings.TrimSpace(v))
-			if err != nil {
-				return nil, bad()
-			}
-			return i, nil
-		}
-		return nil, bad()
-	case "select":
-		str, ok := value.(string)
+		n, ok := settingNumber(value)
 		if !ok {
 			return nil, bad()
+		}
+		return n, nil
+	case "select", "radio":
+		str, ok := value.(string)
+		if !ok {
+			if n, isNum := settingNumber(value); isNum {
+				str = strconv.Itoa(n) // selects may have numeric keys
+			} else {
+				return nil, bad()
+			}
 		}
 		if len(st.Values) == 0 {
 			return str, nil
@@ -264,20 +304,60 @@ func coerceSetting(st *chat.Setting, value any) (any, error) {
 			}
 		}
 		return nil, bad()
-	case "action", "group", "section":
+	case "string", "code", "password", "relativeUrl", "email", "font", "language", "color", "timezone", "roomPick":
+		str, ok := value.(string)
+		if !ok {
+			return nil, bad()
+		}
+		return str, nil
+	case "action", "group", "section", "asset", "multiSelect", "date", "lookup":
 		return nil, bad()
 	}
 	switch v := value.(type) {
-	case string, bool, float64, int:
+	case string, bool:
 		return v, nil
 	}
+	if n, ok := settingNumber(value); ok {
+		return n, nil
+	}
 	return nil, bad()
+}
+
+// settingNumber reads an integral number from a decoded JSON value or a string.
+func settingNumber(value any) (int, bool) {
+	switch v := value.(type) {
+	case int:
+		return v, true
+	case int64:
+		return int(v), true
+	case float64:
+		if v != float64(int(v)) {
+			return 0, false
+		}
+		return int(v), true
+	case json.Number:
+		i, err := v.Int64()
+		if err != nil {
+			return 0, false
+		}
+		return int(i), true
+	case string:
+		i, err := strconv.Atoi(strings.TrimSpace(v))
+		if err != nil {
+			return 0, false
+		}
+		return i, true
+	}
+	return 0, false
 }
 
 // ApplyEnvSettings applies Rocket.Chat's environment conventions:
 // OVERWRITE_SETTING_<id> forces a value (and locks it) at every start;
 // <id> sets a value only when the setting is first created, which Init
-// handles by passing firstStart. Values are parsed per the setting's type.
+// signals with firstStart. A removed override unlocks its setting, which
+// keeps the last forced value. Values are parsed per the setting's type; a
+// value that does not fit is an error, so that a typo stops the start
+// instead of being ignored.
 func (s *Service) ApplyEnvSettings(ctx context.Context, env map[string]string, firstStart bool) error {
 	s.mu.RLock()
 	ids := make([]string, 0, len(s.settings))
@@ -290,12 +370,12 @@ func (s *Service) ApplyEnvSettings(ctx context.Context, env map[string]string, f
 		st, _ := s.SettingDoc(id)
 		raw, forced := env["OVERWRITE_SETTING_"+id]
 		if !forced {
-			if !firstStart {
-				if st.EnvLocked { // an override was removed: unlock
-					if _, err := s.writeSetting(ctx, &st, st.Value, false); err != nil {
-						return err
-					}
+			if st.EnvLocked { // an override was removed: unlock
+				if _, err := s.writeSetting(ctx, &st, st.Value, false); err != nil {
+					return err
 				}
+			}
+			if !firstStart {
 				continue
 			}
 			var ok bool
@@ -307,9 +387,25 @@ func (s *Service) ApplyEnvSettings(ctx context.Context, env map[string]string, f
 		if err != nil {
 			return fmt.Errorf("environment value for setting %s: %w", id, err)
 		}
+		if sameSettingValue(st.Value, v) && st.EnvLocked == forced {
+			continue // nothing changes; do not bump _updatedAt at every start
+		}
 		if _, err := s.writeSetting(ctx, &st, v, forced); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// sameSettingValue compares setting values across their decoded forms (a stored
+// int may come back as a float64).
+func sameSettingValue(a, b any) bool {
+	if x, ok := settingNumber(a); ok {
+		if y, ok := settingNumber(b); ok {
+			_, aStr := a.(string)
+			_, bStr := b.(string)
+			return x == y && aStr == bStr
+		}
+	}
+	return a == b
 }

@@ -34,11 +34,33 @@ type Config struct {
 
 // API is the REST handler.
 type API struct {
-	core    *core.Service
-	log     *slog.Logger
-	mux     *http.ServeMux
-	maxBody int64
-	observe func(string, string, int, time.Duration)
+	core       *core.Service
+	log        *slog.Logger
+	mux        *http.ServeMux
+	maxBody    int64
+	observe    func(string, string, int, time.Duration)
+	registered []RouteInfo // for Routes, in registration order
+}
+
+// RouteInfo describes one registered endpoint.
+type RouteInfo struct {
+	Method       string // empty when the pattern matches every method
+	Path         string // a ServeMux path, e.g. /api/v1/settings/{id}
+	AuthRequired bool
+	Raw          bool // writes its own response (files, uploads)
+}
+
+// Routes lists the registered endpoints in registration order, for the
+// API coverage documentation and for tests that sweep the whole API.
+func (a *API) Routes() []RouteInfo { return append([]RouteInfo(nil), a.registered...) }
+
+// addRoute records a pattern for Routes.
+func (a *API) addRoute(pattern string, auth, raw bool) {
+	ri := RouteInfo{Path: pattern, AuthRequired: auth, Raw: raw}
+	if m, p, ok := strings.Cut(pattern, " "); ok {
+		ri.Method, ri.Path = m, p
+	}
+	a.registered = append(a.registered, ri)
 }
 
 // New builds the REST API handler for /api/.
@@ -92,9 +114,13 @@ func (a *API) Handle(pattern string, requireAuth bool, fn func(r *Request) (map[
 }
 
 // HandleRaw registers a handler that writes its own response (files).
-func (a *API) HandleRaw(pattern string, h http.Handler) { a.mux.Handle(pattern, h) }
+func (a *API) HandleRaw(pattern string, h http.Handler) {
+	a.addRoute(pattern, false, true)
+	a.mux.Handle(pattern, h)
+}
 
 func (a *API) handle(pattern string, mode authMode, fn handlerFunc) {
+	a.addRoute(pattern, mode == authRequired, false)
 	route := pattern
 	if i := strings.IndexByte(pattern, ' '); i >= 0 {
 		route = pattern[i+1:]
@@ -104,7 +130,10 @@ func (a *API) handle(pattern string, mode authMode, fn handlerFunc) {
 		sw := &statusWriter{ResponseWriter: w}
 		defer func() {
 			if p := recover(); p != nil {
-				a.log.Error("panic in handler", "route", route, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+				if p == http.ErrAbortHandler {
+					panic(p) // the handler asked net/http to abort the response
+				}
+				a.log.Error("panic in handler", "route", route, "method", hr.Method, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
 				if sw.status == 0 {
 					writeJSON(sw, http.StatusInternalServerError, obj{"success": false, "error": "Internal server error"})
 				}
@@ -114,7 +143,20 @@ func (a *API) handle(pattern string, mode authMode, fn handlerFunc) {
 			}
 		}()
 		r := &Request{Request: hr, W: sw, api: a}
-		if err := a.authenticate(r); err != nil || (mode == authRequired && r.Actor == nil) {
+		if err := a.authenticate(r); err != nil {
+			// Rocket.Chat only checks credentials on endpoints that need
+			// them: a public endpoint (login above all) called with stale
+			// headers answers as for an anonymous caller.
+			if !chat.IsKind(err, chat.EUnauthorized) {
+				a.writeError(sw, r, err)
+				return
+			}
+			if mode == authRequired {
+				writeUnauthorized(sw)
+				return
+			}
+		}
+		if mode == authRequired && r.Actor == nil {
 			writeUnauthorized(sw)
 			return
 		}
@@ -218,7 +260,7 @@ func (a *API) writeError(w http.ResponseWriter, r *Request, err error) {
 		writeUnauthorized(w)
 	case chat.EForbidden:
 		body := obj{"success": false, "error": e.Error()}
-		if e.Type != "error-unauthorized" {
+		if e.Type != "" && e.Type != "error-unauthorized" {
 			body["errorType"] = e.Type
 		}
 		if e.Details != nil {
@@ -226,7 +268,11 @@ func (a *API) writeError(w http.ResponseWriter, r *Request, err error) {
 		}
 		writeJSON(w, http.StatusForbidden, body)
 	case chat.ETooLarge:
-		writeJSON(w, http.StatusRequestEntityTooLarge, obj{"success": false, "error": e.Error(), "errorType": e.Type})
+		body := obj{"success": false, "error": e.Error()}
+		if e.Type != "" {
+			body["errorType"] = e.Type
+		}
+		writeJSON(w, http.StatusRequestEntityTooLarge, body)
 	case chat.ETooMany:
 		writeJSON(w, http.StatusTooManyRequests, obj{"success": false, "error": e.Error()})
 	case chat.EUnavailable:

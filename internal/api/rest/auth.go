@@ -2,10 +2,10 @@ package rest
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http"
 	"strings"
 
-	"github.com/liftoff-chat/liftoff/internal/api/wire"
 	"github.com/liftoff-chat/liftoff/internal/chat"
 	"github.com/liftoff-chat/liftoff/internal/core"
 )
@@ -19,7 +19,8 @@ func (a *API) authRoutes() {
 
 // loginBody accepts every login shape of rc-api.md §3.2: user as a string
 // (username or email) or as {username}/{email}; username or email at top
-// level; the password as plain text or {digest, algorithm}; or resume.
+// level; the password as plain text or {digest, algorithm} (or Meteor's
+// older {hashed}); or resume with a login or personal access token.
 type loginBody struct {
 	User     json.RawMessage `json:"user"`
 	Username string          `json:"username"`
@@ -31,9 +32,12 @@ type loginBody struct {
 // parseLogin turns any accepted body into a core.LoginRequest.
 func parseLogin(b loginBody) (core.LoginRequest, bool) {
 	req := core.LoginRequest{Resume: b.Resume, User: b.Username, Email: b.Email}
-	if len(b.User) > 0 {
+	if len(b.User) > 0 && string(b.User) != "null" {
 		var s string
-		var o struct{ Username, Email string }
+		var o struct {
+			Username string `json:"username"`
+			Email    string `json:"email"`
+		}
 		switch {
 		case json.Unmarshal(b.User, &s) == nil:
 			req.User = s
@@ -43,7 +47,7 @@ func parseLogin(b loginBody) (core.LoginRequest, bool) {
 			return req, false
 		}
 	}
-	if len(b.Password) > 0 {
+	if len(b.Password) > 0 && string(b.Password) != "null" {
 		var s string
 		var o struct {
 			Digest    string `json:"digest"`
@@ -69,7 +73,10 @@ func parseLogin(b loginBody) (core.LoginRequest, bool) {
 }
 
 // handleLogin answers POST /api/v1/login with Rocket.Chat's
-// {status:"success", data:{userId, authToken, me}}.
+// {status:"success", data:{userId, authToken, me}}. Failures are 401 with
+// the legacy {status:"error", error, message} body; an unknown user is
+// reported as "Unauthorized" so that the endpoint does not reveal which
+// usernames exist.
 func (a *API) handleLogin(r *Request) (obj, error) {
 	var b loginBody
 	if err := r.decode(&b); err != nil {
@@ -81,20 +88,23 @@ func (a *API) handleLogin(r *Request) (obj, error) {
 	}
 	sess, err := a.core.Login(r.Context(), req)
 	if err != nil {
-		if ce, ok := err.(*chat.Error); ok && ce.Kind == chat.EUnauthorized {
-			code := any(ce.Type)
-			if ce.Type == "403" {
+		var ce *chat.Error
+		if errors.As(err, &ce) && ce.Kind == chat.EUnauthorized {
+			code, msg := any(ce.Type), ce.Message
+			switch {
+			case ce.Message == "User not found":
+				code, msg = "Unauthorized", "Unauthorized"
+			case ce.Type == "403":
 				code = 403
 			}
-			writeJSON(r.W, http.StatusUnauthorized, obj{"success": false, "status": "error", "error": code, "message": ce.Message})
+			writeJSON(r.W, http.StatusUnauthorized, obj{"success": false, "status": "error", "error": code, "message": msg})
 			return nil, nil
 		}
 		return nil, err
 	}
-	me := a.meDoc(sess.User)
 	return obj{
 		"status": "success",
-		"data":   obj{"userId": sess.User.ID, "authToken": sess.Token, "me": me},
+		"data":   obj{"userId": sess.User.ID, "authToken": sess.Token, "me": a.meDoc(r, sess.User)},
 	}, nil
 }
 
@@ -108,19 +118,43 @@ func (a *API) handleLogout(r *Request) (obj, error) {
 
 // handleMe answers GET /api/v1/me: the caller's full document at top level.
 func (a *API) handleMe(r *Request) (obj, error) {
-	return a.meDoc(r.Actor), nil
+	return a.meDoc(r, r.Actor), nil
 }
 
-// meDoc renders the caller's own document as a map, with avatarUrl and
-// email (top-level, as Rocket.Chat adds).
-func (a *API) meDoc(u *chat.User) obj {
-	w := wire.NewUser(u, date, true)
-	w.AvatarURL = avatarURL(u)
-	b, _ := json.Marshal(w)
-	var m obj
-	_ = json.Unmarshal(b, &m)
-	if e := u.PrimaryEmail(); e != "" {
-		m["email"] = e
+// meDoc renders the caller's own document as Rocket.Chat's getUserInfo
+// does: every private field, settings.preferences over the server
+// defaults, the primary address as email, and avatarUrl.
+func (a *API) meDoc(r *Request, u *chat.User) obj {
+	m := userDoc(u, true)
+	m["settings"] = obj{"preferences": a.core.EffectivePreferences(u)}
+	m["avatarUrl"] = a.absoluteURL(r, avatarURL(u))
+	for _, e := range u.Emails {
+		if e.Verified {
+			m["email"] = e.Address
+			break
+		}
+	}
+	if _, ok := m["email"]; !ok && u.PrimaryEmail() != "" {
+		m["email"] = u.PrimaryEmail()
 	}
 	return m
+}
+
+// absoluteURL turns a server path into a full URL, on Site_Url when it is
+// set and on the address the client used otherwise.
+func (a *API) absoluteURL(r *Request, path string) string {
+	if site := strings.TrimRight(a.core.SettingString("Site_Url"), "/"); site != "" {
+		return site + path
+	}
+	if r == nil || r.Host == "" {
+		return path
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	if p := r.Header.Get("X-Forwarded-Proto"); p == "https" || p == "http" {
+		scheme = p
+	}
+	return scheme + "://" + r.Host + path
 }

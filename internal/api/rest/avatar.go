@@ -2,9 +2,11 @@ package rest
 
 import (
 	"crypto/sha256"
-	"fmt"
+	"encoding/hex"
 	"html"
 	"net/http"
+	"net/url"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -12,37 +14,109 @@ import (
 	"github.com/liftoff-chat/liftoff/internal/chat"
 )
 
+// Generated avatars are square SVGs; size= asks for a side in pixels.
+const (
+	avatarDefaultSize = 200
+	avatarMinSize     = 16
+	avatarMaxSize     = 1024
+)
+
 // AvatarHandler serves /avatar/<username> and /avatar/room/<rid>: a
 // generated SVG with the initials on a colour derived from the name, until
-// uploaded avatars exist.
+// uploaded avatars exist. Like Rocket.Chat, /avatar/<anything> answers
+// with that text's initials even when no user has that name, which is how
+// clients show room avatars by room name. Responses carry an ETag and
+// Cache-Control (Accounts_AvatarCacheTime) and honour If-None-Match.
 func (a *API) AvatarHandler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		name := strings.TrimPrefix(r.URL.Path, "/avatar/")
-		if rid, ok := strings.CutPrefix(name, "room/"); ok {
-			name = rid
-			if room, err := a.core.Store().RoomByID(r.Context(), rid); err == nil {
-				name = room.FName
-				if name == "" {
-					name = room.Name
+		defer func() {
+			if p := recover(); p != nil {
+				if p == http.ErrAbortHandler {
+					panic(p)
 				}
+				a.log.Error("panic in avatar handler", "path", r.URL.Path, "panic", p)
+				http.Error(w, "internal server error", http.StatusInternalServerError)
+			}
+		}()
+		name, ok := a.avatarName(r)
+		if !ok {
+			http.NotFound(w, r)
+			return
+		}
+		size := avatarDefaultSize
+		if s := r.URL.Query().Get("size"); s != "" {
+			if n, err := strconv.Atoi(s); err == nil {
+				size = min(max(n, avatarMinSize), avatarMaxSize)
 			}
 		}
-		name = strings.TrimPrefix(name, "@")
-		if i := strings.LastIndexByte(name, '.'); i > 0 && (strings.HasSuffix(name, ".svg") || strings.HasSuffix(name, ".png") || strings.HasSuffix(name, ".jpg")) {
-			name = name[:i]
+		svg := initialsSVG(name, size)
+		sum := sha256.Sum256([]byte(svg))
+		etag := `"` + hex.EncodeToString(sum[:16]) + `"`
+		maxAge := a.core.SettingInt("Accounts_AvatarCacheTime", 3600)
+		if maxAge < 0 {
+			maxAge = 0
 		}
-		svg := initialsSVG(name)
-		etag := fmt.Sprintf(`"%x"`, sha256.Sum256([]byte(svg)))
-		w.Header().Set("Content-Type", "image/svg+xml")
-		w.Header().Set("Cache-Control", "public, max-age=300")
-		w.Header().Set("ETag", etag)
-		w.Header().Set("X-Content-Type-Options", "nosniff")
-		if r.Header.Get("If-None-Match") == etag {
+		h := w.Header()
+		h.Set("Content-Type", "image/svg+xml")
+		h.Set("Cache-Control", "public, max-age="+strconv.Itoa(maxAge))
+		h.Set("ETag", etag)
+		h.Set("X-Content-Type-Options", "nosniff")
+		// The SVG is data, never a document that may run scripts.
+		h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
+		if etagMatches(r.Header.Get("If-None-Match"), etag) {
 			w.WriteHeader(http.StatusNotModified)
 			return
 		}
+		h.Set("Content-Length", strconv.Itoa(len(svg)))
 		_, _ = w.Write([]byte(svg))
 	})
+}
+
+// avatarName returns the text whose initials the avatar shows, or false
+// when a room avatar names no room.
+func (a *API) avatarName(r *http.Request) (string, bool) {
+	rest := strings.TrimPrefix(r.URL.Path, "/avatar/") // already unescaped
+	if rid, isRoom := strings.CutPrefix(rest, "room/"); isRoom {
+		rid = strings.Trim(rid, "/")
+		if rid == "" {
+			return "", false
+		}
+		room, err := a.core.Store().RoomByID(r.Context(), rid)
+		if err != nil {
+			return "", false
+		}
+		switch {
+		case room.Type == chat.RoomDirect:
+			return strings.Join(room.Usernames, " "), true
+		case room.FName != "":
+			return room.FName, true
+		}
+		return room.Name, true
+	}
+	name := strings.TrimPrefix(strings.Trim(rest, "/"), "@")
+	for _, ext := range []string{".svg", ".png", ".jpg", ".jpeg", ".gif", ".webp"} {
+		if trimmed, ok := strings.CutSuffix(name, ext); ok && trimmed != "" {
+			name = trimmed
+			break
+		}
+	}
+	if name != "" && a.core.SettingBool("UI_Use_Name_Avatar") {
+		if u, err := a.core.Store().UserByUsername(r.Context(), name); err == nil && u.Name != "" {
+			name = u.Name
+		}
+	}
+	return name, true
+}
+
+// etagMatches reports whether an If-None-Match header names etag.
+func etagMatches(header, etag string) bool {
+	for _, t := range strings.Split(header, ",") {
+		t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
+		if t == "*" || t == etag {
+			return true
+		}
+	}
+	return false
 }
 
 // avatarColors are the background colours of generated avatars.
@@ -51,31 +125,38 @@ var avatarColors = [...]string{
 	"#009688", "#4CAF50", "#8BC34A", "#CDDC39", "#FFC107", "#FF9800", "#FF5722", "#795548", "#607D8B",
 }
 
-// initialsSVG draws the first letters of a name (up to two) on a colour
-// chosen from the name, so the same user always gets the same avatar.
-func initialsSVG(name string) string {
-	initials := "?"
-	if name != "" {
-		parts := strings.FieldsFunc(name, func(r rune) bool { return r == '.' || r == '_' || r == '-' || unicode.IsSpace(r) })
-		var b strings.Builder
-		for _, p := range parts {
-			r, _ := utf8.DecodeRuneInString(p)
-			b.WriteRune(unicode.ToUpper(r))
-			if b.Len() >= 2 || utf8.RuneCountInString(b.String()) >= 2 {
-				break
-			}
+// avatarInitials returns the first letters (up to two) of a name's words,
+// upper case, or "?" for an empty name.
+func avatarInitials(name string) string {
+	parts := strings.FieldsFunc(name, func(r rune) bool { return r == '.' || r == '_' || r == '-' || unicode.IsSpace(r) })
+	var out []rune
+	for _, p := range parts {
+		r, _ := utf8.DecodeRuneInString(p)
+		if r == utf8.RuneError {
+			continue
 		}
-		if b.Len() > 0 {
-			initials = b.String()
+		out = append(out, unicode.ToUpper(r))
+		if len(out) == 2 {
+			break
 		}
 	}
+	if len(out) == 0 {
+		return "?"
+	}
+	return string(out)
+}
+
+// initialsSVG draws a name's initials on a colour chosen from the name, so
+// the same name always gets the same avatar.
+func initialsSVG(name string, size int) string {
 	sum := sha256.Sum256([]byte(name))
 	color := avatarColors[int(sum[0])%len(avatarColors)]
-	return `<svg xmlns="http://www.w3.org/2000/svg" width="200" height="200" viewBox="0 0 200 200">` +
+	side := strconv.Itoa(size)
+	return `<svg xmlns="http://www.w3.org/2000/svg" width="` + side + `" height="` + side + `" viewBox="0 0 200 200">` +
 		`<rect width="100%" height="100%" fill="` + color + `"/>` +
 		`<text x="50%" y="50%" dy="0.35em" text-anchor="middle" fill="#ffffff" font-family="Helvetica, Arial, sans-serif" font-size="90">` +
-		html.EscapeString(initials) + `</text></svg>`
+		html.EscapeString(avatarInitials(name)) + `</text></svg>`
 }
 
 // avatarURL is where clients find a user's avatar.
-func avatarURL(u *chat.User) string { return "/avatar/" + u.Username }
+func avatarURL(u *chat.User) string { return "/avatar/" + url.PathEscape(u.Username) }

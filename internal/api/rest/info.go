@@ -1,37 +1,52 @@
 package rest
 
 import (
+	"regexp"
 	"runtime"
 	"strings"
+
+	"github.com/liftoff-chat/liftoff/internal/api/wire"
 )
 
 func (a *API) infoRoutes() {
 	a.handle("GET /api/info", public, a.handleInfo)
 }
 
-// handleInfo answers GET /api/info: only the major.minor version to
-// anonymous callers, build details to logged-in ones (rc-api.md §3.2).
+// minimumClientVersions is what /api/info tells Rocket.Chat's desktop and
+// mobile apps about the oldest versions this server works with.
+func minimumClientVersions() obj { return obj{"desktop": "3.9.6", "mobile": "4.39.0"} }
+
+// majorMinor matches the part of a version that anonymous callers see.
+var majorMinor = regexp.MustCompile(`^v?(\d+\.\d+)`)
+
+// handleInfo answers GET /api/info (Rocket.Chat's getServerInfo): the
+// major.minor version and minimumClientVersions to everyone, and the full
+// version with build details to callers holding view-statistics. Mobile
+// apps gate on the version.
 func (a *API) handleInfo(r *Request) (obj, error) {
 	v := a.core.Version()
-	short := v
-	if parts := strings.SplitN(strings.TrimPrefix(v, "v"), ".", 3); len(parts) >= 2 {
-		short = parts[0] + "." + parts[1]
+	short := strings.TrimPrefix(v, "v")
+	if m := majorMinor.FindStringSubmatch(v); m != nil {
+		short = m[1]
 	}
-	if r.Actor == nil {
-		return obj{"version": short}, nil
+	res := obj{"version": short, "minimumClientVersions": minimumClientVersions()}
+	if r.Actor == nil || !a.core.Can(r.Context(), r.Actor, "view-statistics", "") {
+		return res, nil
 	}
-	return obj{
-		"version": v,
-		"info": obj{
-			"version": v,
-			"build": obj{
-				"date":        a.core.Started().UTC().Format("2006-01-02T15:04:05.000Z"),
-				"nodeVersion": runtime.Version(),
-				"arch":        runtime.GOARCH,
-				"platform":    runtime.GOOS,
-				"cpus":        runtime.NumCPU(),
-			},
-			"commit": obj{},
+	full := strings.TrimPrefix(v, "v")
+	res["version"] = full
+	res["info"] = obj{
+		"version": full,
+		"build": obj{
+			"date":        wire.FormatISO(a.core.Started()),
+			"nodeVersion": runtime.Version(),
+			"arch":        runtime.GOARCH,
+			"platform":    runtime.GOOS,
+			"osRelease":   "",
+			"cpus":        runtime.NumCPU(),
 		},
-	}, nil
+		"commit":                obj{},
+		"marketplaceApiVersion": "",
+	}
+	return res, nil
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -60,11 +61,50 @@ func (r *Request) decode(v any) error {
 	if err := dec.Decode(v); err != nil {
 		var typeErr *json.UnmarshalTypeError
 		if errors.As(err, &typeErr) && typeErr.Field != "" {
-			return chat.ErrInvalidParam("must be %s: '%s'", typeErr.Type.String(), typeErr.Field)
+			return chat.ErrInvalidParam("must be %s: '%s'", jsonTypeName(typeErr.Type), typeErr.Field)
 		}
-		return chat.Errorf(chat.EInvalid, "error-invalid-body", "Invalid JSON body")
+		if errors.As(err, &typeErr) {
+			return chat.ErrInvalidParam("must be %s", jsonTypeName(typeErr.Type))
+		}
+		return errInvalidBody()
+	}
+	// One JSON value per body: trailing data means a client bug or a
+	// truncated concatenation, not something to half-accept.
+	if _, err := dec.Token(); err != io.EOF {
+		return errInvalidBody()
 	}
 	return nil
+}
+
+// errInvalidBody is the answer to a body that is not JSON.
+func errInvalidBody() error {
+	return chat.Errorf(chat.EInvalid, "error-invalid-body", "Invalid JSON body")
+}
+
+// jsonTypeName names a Go type the way JSON Schema (and so Rocket.Chat's
+// validation messages) names it.
+func jsonTypeName(t reflect.Type) string {
+	if t == reflect.TypeOf(json.Number("")) {
+		return "number"
+	}
+	switch t.Kind() {
+	case reflect.String:
+		return "string"
+	case reflect.Bool:
+		return "boolean"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "integer"
+	case reflect.Float32, reflect.Float64:
+		return "number"
+	case reflect.Slice, reflect.Array:
+		return "array"
+	case reflect.Map, reflect.Struct:
+		return "object"
+	case reflect.Pointer:
+		return jsonTypeName(t.Elem())
+	}
+	return t.String()
 }
 
 // q returns a query parameter.
