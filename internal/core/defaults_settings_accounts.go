@@ -183,7 +183,7 @@ func accountsDefaultSettings() []chat.Setting {
 			chat.Setting{ID: "Accounts_AvatarExternalProviderUrl", Type: "string", Value: "", Public: true},
 			chat.Setting{ID: "Accounts_RoomAvatarExternalProviderUrl", Type: "string", Value: "", Public: true},
 			chat.Setting{ID: "Accounts_AvatarCacheTime", Type: "int", Value: 3600},
-			chat.Setting{ID: "Accounts_AvatarBlockUnauthenticatedAccess", Type: "boolean", Value: true, Public: true},
+			chat.Setting{ID: "Accounts_AvatarBlockUnauthenticatedAccess", Type: "boolean", Value: false, Public: true},
 			chat.Setting{ID: "Accounts_SetDefaultAvatar", Type: "boolean", Value: true},
 		),
 		settingsIn(g, "Password_Policy",

@@ -6,4 +6,15 @@ package rest
 func (a *API) routes() {
 	a.infoRoutes()
 	a.authRoutes()
+	a.userRoutes()
+	a.settingsRoutes()
+	a.permissionRoutes()
+	a.chatRoutes()
+	a.historyRoutes()
+	a.channelRoutes()
+	a.imRoutes()
+	a.roomRoutes()
+	a.subscriptionRoutes()
+	a.teamRoutes()
+	a.directoryRoutes()
 }
