@@ -10,7 +10,18 @@ import (
 //
 // Errors: a lookup that finds nothing returns an error of kind ENotFound, a
 // unique violation one of kind EConflict; a store that cannot reach its
-// database returns EUnavailable.
+// database returns EUnavailable. Updating or deleting something missing is
+// ENotFound too.
+//
+// Further rules that storetest pins for every backend: room names are
+// unique and matched exactly, usernames and emails case-insensitively;
+// UpdateMessage never changes Seq, RoomID or Starred (stars change only
+// through StarMessage/UnstarMessage) and refreshes the room's LastMessage
+// copy; DeleteMessage leaves the room's counters and LastMessage to the
+// caller; a subscription's Type, Archived and team fields come from its
+// room on every read; SubscriptionsOfUser with UpdatedSince also returns
+// memberships whose room got a message since then (their counts changed);
+// removal lists are oldest first.
 type Store interface {
 	UserStore
 	TokenStore
@@ -22,7 +33,9 @@ type Store interface {
 
 	// WithTx runs fn with a Store whose writes commit together when fn
 	// returns nil, and roll back otherwise. Nested calls join the outer
-	// transaction.
+	// transaction. Transactions are serializable: a read-modify-write
+	// inside fn (thread counters, reactions) never loses a concurrent
+	// update. Inside fn only tx may be used.
 	WithTx(ctx context.Context, fn func(tx Store) error) error
 	// Ping checks that the database answers.
 	Ping(ctx context.Context) error

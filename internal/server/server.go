@@ -20,6 +20,7 @@ import (
 	"github.com/liftoff-chat/liftoff/internal/core"
 	"github.com/liftoff-chat/liftoff/internal/metrics"
 	"github.com/liftoff-chat/liftoff/internal/realtime"
+	"github.com/liftoff-chat/liftoff/internal/store/postgres"
 	"github.com/liftoff-chat/liftoff/internal/store/sqlite"
 	"github.com/liftoff-chat/liftoff/internal/web"
 )
@@ -49,7 +50,13 @@ type Server struct {
 // OpenStore opens the store the configuration names and migrates it.
 func OpenStore(ctx context.Context, cfg config.Config, log *slog.Logger) (chat.Store, error) {
 	if cfg.IsPostgres() {
-		return nil, errors.New("PostgreSQL store: not available in this build")
+		st, err := postgres.Open(ctx, cfg.DatabaseURL, postgres.Options{
+			MaxConns: int32(cfg.DBMaxConns), ConnectTimeout: cfg.DBConnTimeout,
+		}, log)
+		if err != nil {
+			return nil, err // not a typed nil in the interface
+		}
+		return st, nil
 	}
 	path := cfg.SQLitePath()
 	if err := os.MkdirAll(dirOf(path), 0o750); err != nil {
@@ -138,7 +145,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /health", s.handleHealth)
 	// The web client answers every other path (its own routes included).
 	mux.Handle("/", web.Handler())
-	return mux
+	return s.cors(mux)
 }
 
 // Serve answers on ln until ctx is cancelled, then shuts down gracefully:
