@@ -42,6 +42,10 @@ type Config struct {
 
 	MaxBodyBytes    int64         // LIFTOFF_MAX_BODY_BYTES, default 8 MiB
 	ShutdownTimeout time.Duration // LIFTOFF_SHUTDOWN_TIMEOUT, default 25s
+	// ShutdownDelay keeps serving, unready, for this long after SIGTERM, so
+	// that load balancers stop routing before the listener closes
+	// (LIFTOFF_SHUTDOWN_DELAY, default 0: Kubernetes' preStop does it).
+	ShutdownDelay time.Duration
 
 	// Env is the whole environment, for settings overrides and ADMIN_*.
 	Env map[string]string
@@ -102,6 +106,7 @@ func Load(environ []string) (Config, error) {
 	c.DBConnTimeout = durVar("LIFTOFF_DB_CONNECT_TIMEOUT", 5*time.Second)
 	c.MaxBodyBytes = int64(intVar("LIFTOFF_MAX_BODY_BYTES", 8<<20))
 	c.ShutdownTimeout = durVar("LIFTOFF_SHUTDOWN_TIMEOUT", 25*time.Second)
+	c.ShutdownDelay = durVar("LIFTOFF_SHUTDOWN_DELAY", 0)
 	c.RootURL = strings.TrimRight(get("ROOT_URL", fmt.Sprintf("http://localhost:%d", c.Port)), "/")
 	if err := c.validate(); err != nil {
 		errs = append(errs, err)
