@@ -180,7 +180,10 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	case <-ctx.Done():
 	}
 	s.ready.Store(false)
-	s.log.Info("shutting down")
+	s.log.Info("shutting down", "delay", s.cfg.ShutdownDelay.String())
+	// Keep serving while unready, so load balancers that poll /readyz
+	// stop sending new work before the listener closes.
+	time.Sleep(s.cfg.ShutdownDelay)
 	sctx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)
 	defer cancel()
 	s.stopRealtime(sctx)
