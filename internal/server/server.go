@@ -41,6 +41,8 @@ type Server struct {
 	presence *core.Presence
 	hub      *realtime.Hub
 	ddp      *ddp.Handler
+	// files runs uploads and avatars, and sweeps deleted files' bytes.
+	files *core.Files
 
 	// ready turns false the moment shutdown begins, so load balancers stop
 	// sending new work before the listener closes.
@@ -117,14 +119,19 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, version strin
 		s.Close()
 		return nil, err
 	}
+	s.files = core.NewFiles(s.core, core.FilesConfig{DataDir: cfg.DataDir, Logger: log})
+	s.files.Start(ctx)
 	s.rest = rest.New(rest.Config{Core: s.core, Logger: log, MaxBodyBytes: cfg.MaxBodyBytes, Observe: s.metrics.ObserveREST,
-		Extra: []func(*rest.API){rest.MethodCallRoutes(s.ddp)}})
+		Extra: []func(*rest.API){rest.MethodCallRoutes(s.ddp), rest.FileRoutes(s.files)}})
 	s.ready.Store(true)
 	return s, nil
 }
 
 // Core returns the use cases, for subcommands and tests.
 func (s *Server) Core() *core.Service { return s.core }
+
+// Files returns the file use cases, for tests and tools (the sweeper).
+func (s *Server) Files() *core.Files { return s.files }
 
 // Metrics returns the Prometheus registry and its hooks.
 func (s *Server) Metrics() *metrics.Metrics { return s.metrics }
@@ -139,7 +146,8 @@ func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/api/", s.rest)
 	mux.Handle("GET /websocket", s.ddp)
-	mux.Handle("GET /avatar/", s.rest.AvatarHandler())
+	mux.Handle("GET /avatar/", s.rest.AvatarHandler(s.files))
+	mux.Handle("GET /file-upload/", s.rest.FileHandler(s.files))
 	mux.HandleFunc("GET /livez", s.handleLive)
 	mux.HandleFunc("GET /readyz", s.handleReady)
 	mux.HandleFunc("GET /health", s.handleHealth)
@@ -199,6 +207,9 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 func (s *Server) Close() error {
 	if s.hub != nil {
 		s.hub.Close()
+	}
+	if s.files != nil {
+		s.files.Close()
 	}
 	var errs []error
 	if s.bus != nil {
