@@ -127,6 +127,9 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, version strin
 	return s, nil
 }
 
+// APIRoutes lists the REST endpoints, for the API coverage check.
+func (s *Server) APIRoutes() []rest.RouteInfo { return s.rest.Routes() }
+
 // Core returns the use cases, for subcommands and tests.
 func (s *Server) Core() *core.Service { return s.core }
 
