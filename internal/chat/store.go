@@ -21,7 +21,9 @@ import (
 // caller; a subscription's Type, Archived and team fields come from its
 // room on every read; SubscriptionsOfUser with UpdatedSince also returns
 // memberships whose room got a message since then (their counts changed);
-// removal lists are oldest first.
+// removal lists are oldest first; deleting a message (or turning it into
+// a placeholder of type "rm"), a room or a user hides its uploads in the
+// same transaction and lists them in UploadsToPurge.
 type Store interface {
 	UserStore
 	TokenStore
@@ -30,6 +32,7 @@ type Store interface {
 	MessageStore
 	TeamStore
 	SettingStore
+	FileStore
 
 	// WithTx runs fn with a Store whose writes commit together when fn
 	// returns nil, and roll back otherwise. Nested calls join the outer
@@ -105,6 +108,9 @@ type SubscriptionStore interface {
 	DeleteSubscription(ctx context.Context, roomID, userID string, at time.Time) error
 	// Subscription returns one membership with its counts computed.
 	Subscription(ctx context.Context, roomID, userID string) (*Subscription, error)
+	// Membership returns one membership without computing its counts
+	// (they are zero): for permission and membership checks on hot paths.
+	Membership(ctx context.Context, roomID, userID string) (*Subscription, error)
 	// SubscriptionsOfUser returns the user's memberships with counts.
 	SubscriptionsOfUser(ctx context.Context, userID string, f SubscriptionFilter) ([]Subscription, error)
 	SubscriptionRemovals(ctx context.Context, userID string, since time.Time) ([]Removal, error)

@@ -26,8 +26,20 @@ func (s *Service) findRoom(ctx context.Context, st chat.Store, idOrName string) 
 	return r, err
 }
 
-// subscription returns the actor's membership in a room, or nil.
+// subscription returns the actor's membership in a room, or nil. Its
+// unread counts are not computed (they are zero): membership checks run on
+// every request and must not pay for counting; use withCounts where a
+// client is shown the counts.
 func (s *Service) subscription(ctx context.Context, st chat.Store, roomID, userID string) (*chat.Subscription, error) {
+	sub, err := st.Membership(ctx, roomID, userID)
+	if chat.IsKind(err, chat.ENotFound) {
+		return nil, nil
+	}
+	return sub, err
+}
+
+// withCounts returns a membership with its unread counts, or nil.
+func (s *Service) withCounts(ctx context.Context, st chat.Store, roomID, userID string) (*chat.Subscription, error) {
 	sub, err := st.Subscription(ctx, roomID, userID)
 	if chat.IsKind(err, chat.ENotFound) {
 		return nil, nil

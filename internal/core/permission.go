@@ -28,7 +28,7 @@ func (s *Service) Can(ctx context.Context, actor *chat.User, perm, roomID string
 	if roomID == "" {
 		return false
 	}
-	sub, err := s.store.Subscription(ctx, roomID, actor.ID)
+	sub, err := s.store.Membership(ctx, roomID, actor.ID)
 	if err != nil {
 		return false
 	}

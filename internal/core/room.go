@@ -424,6 +424,11 @@ func (s *Service) Counters(ctx context.Context, actor *chat.User, ref RoomRef, u
 			return nil, err
 		}
 	}
+	if sub != nil {
+		if sub, err = s.withCounts(ctx, s.store, r.ID, sub.User.ID); err != nil {
+			return nil, err
+		}
+	}
 	c := &RoomCounters{}
 	if sub != nil {
 		c.Joined = true

@@ -31,7 +31,7 @@ func (s *Service) SubscriptionsForSync(ctx context.Context, actor *chat.User, si
 // SubscriptionOf returns actor's subscription to a room, or nil when they
 // are not a member (subscriptions.getOne).
 func (s *Service) SubscriptionOf(ctx context.Context, actor *chat.User, roomID string) (*chat.Subscription, error) {
-	return s.subscription(ctx, s.store, roomID, actor.ID)
+	return s.withCounts(ctx, s.store, roomID, actor.ID)
 }
 
 // UnreadThreadsOf lists the threads of a room with replies actor has not

@@ -203,6 +203,11 @@ func (s *timedStore) Subscription(ctx context.Context, roomID, userID string) (a
 	return s.Store.Subscription(ctx, roomID, userID)
 }
 
+func (s *timedStore) Membership(ctx context.Context, roomID, userID string) (a *chat.Subscription, err error) {
+	defer s.done("Membership", time.Now(), &err)
+	return s.Store.Membership(ctx, roomID, userID)
+}
+
 func (s *timedStore) SubscriptionsOfUser(ctx context.Context, userID string, f chat.SubscriptionFilter) (a []chat.Subscription, err error) {
 	defer s.done("SubscriptionsOfUser", time.Now(), &err)
 	return s.Store.SubscriptionsOfUser(ctx, userID, f)

@@ -47,6 +47,9 @@ type Server struct {
 	// ready turns false the moment shutdown begins, so load balancers stop
 	// sending new work before the listener closes.
 	ready atomic.Bool
+	// addr is the HTTP listener's address once serving, which heartbeats
+	// tell the other instances (instances.get).
+	addr atomic.Pointer[string]
 }
 
 // OpenStore opens the store the configuration names and migrates it.
@@ -82,7 +85,7 @@ func OpenBus(ctx context.Context, cfg config.Config, log *slog.Logger) (chat.Bus
 		host, _ := os.Hostname()
 		ctx, cancel := context.WithTimeout(ctx, cfg.DBConnTimeout*6)
 		defer cancel()
-		return natsbus.Open(ctx, cfg.NATSURL, natsbus.Options{Name: "liftoff@" + host}, log)
+		return natsbus.Open(ctx, cfg.NATSURL, natsbus.Options{Name: "liftoff@" + host, Prefix: cfg.NATSPrefix}, log)
 	}
 	return memory.New(log), nil
 }
@@ -122,7 +125,8 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, version strin
 	s.files = core.NewFiles(s.core, core.FilesConfig{DataDir: cfg.DataDir, Logger: log})
 	s.files.Start(ctx)
 	s.rest = rest.New(rest.Config{Core: s.core, Logger: log, MaxBodyBytes: cfg.MaxBodyBytes, Observe: s.metrics.ObserveREST,
-		Extra: []func(*rest.API){rest.MethodCallRoutes(s.ddp), rest.FileRoutes(s.files)}})
+		Extra: []func(*rest.API){rest.MethodCallRoutes(s.ddp), rest.FileRoutes(s.files),
+			rest.InstanceRoutes(s.presence)}})
 	s.ready.Store(true)
 	return s, nil
 }
@@ -181,6 +185,8 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		return err
 	}
 	defer stopMetrics()
+	addr := ln.Addr().String()
+	s.addr.Store(&addr)
 	errc := make(chan error, 1)
 	go func() { errc <- s.http.Serve(ln) }()
 	s.log.Info("listening", "addr", ln.Addr().String(), "root_url", s.cfg.RootURL)

@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/liftoff-chat/liftoff/internal/chat"
+	"github.com/liftoff-chat/liftoff/internal/core"
 )
 
 // Generated avatars are square SVGs; size= asks for a side in pixels.
@@ -21,23 +22,27 @@ const (
 	avatarMaxSize     = 1024
 )
 
-// AvatarHandler serves /avatar/<username> and /avatar/room/<rid>: a
-// generated SVG with the initials on a colour derived from the name, until
-// uploaded avatars exist. Like Rocket.Chat, /avatar/<anything> answers
-// with that text's initials even when no user has that name, which is how
-// clients show room avatars by room name. Responses carry an ETag and
-// Cache-Control (Accounts_AvatarCacheTime) and honour If-None-Match.
-func (a *API) AvatarHandler() http.Handler {
+// AvatarHandler serves /avatar/<username> and /avatar/room/<rid>: the
+// uploaded avatar when there is one (f may be nil: none), else a generated
+// SVG with the initials on a colour derived from the name. Like
+// Rocket.Chat, /avatar/<anything> answers with that text's initials even
+// when no user has that name, which is how clients show room avatars by
+// room name. Responses carry an ETag (the avatarETag for uploaded ones)
+// and Cache-Control (Accounts_AvatarCacheTime), and honour If-None-Match.
+// With Accounts_AvatarBlockUnauthenticatedAccess, only logged-in callers
+// (rc_uid/rc_token cookies or query, or the auth headers) get avatars.
+func (a *API) AvatarHandler(f *core.Files) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		defer func() {
-			if p := recover(); p != nil {
-				if p == http.ErrAbortHandler {
-					panic(p)
-				}
-				a.log.Error("panic in avatar handler", "path", r.URL.Path, "panic", p)
-				http.Error(w, "internal server error", http.StatusInternalServerError)
+		defer a.recoverRaw(w, r)
+		if a.core.SettingBool("Accounts_AvatarBlockUnauthenticatedAccess") {
+			if u, err := a.fileActor(r); err != nil || u == nil {
+				http.Error(w, "forbidden", http.StatusForbidden)
+				return
 			}
-		}()
+		}
+		if f != nil && a.serveUploadedAvatar(w, r, f) {
+			return
+		}
 		name, ok := a.avatarName(r)
 		if !ok {
 			http.NotFound(w, r)
@@ -72,6 +77,40 @@ func (a *API) AvatarHandler() http.Handler {
 	})
 }
 
+// serveUploadedAvatar serves the uploaded avatar the path names, and
+// reports whether there was one.
+func (a *API) serveUploadedAvatar(w http.ResponseWriter, r *http.Request, f *core.Files) bool {
+	rest := strings.TrimPrefix(r.URL.Path, "/avatar/")
+	if rid, isRoom := strings.CutPrefix(rest, "room/"); isRoom {
+		room, up, err := f.RoomAvatar(r.Context(), strings.Trim(rid, "/"))
+		if err != nil || up == nil {
+			return false
+		}
+		etag := room.AvatarETag
+		if etag == "" {
+			etag = up.ID
+		}
+		return a.serveAvatarFile(w, r, f, up, etag)
+	}
+	u, up, err := f.UserAvatar(r.Context(), avatarUsername(rest))
+	if err != nil || up == nil {
+		return false
+	}
+	return a.serveAvatarFile(w, r, f, up, u.AvatarETag)
+}
+
+// avatarUsername returns the username in /avatar/<name>: without a
+// leading @ or an image extension.
+func avatarUsername(rest string) string {
+	name := strings.TrimPrefix(strings.Trim(rest, "/"), "@")
+	for _, ext := range []string{".svg", ".png", ".jpg", ".jpeg", ".gif", ".webp"} {
+		if trimmed, ok := strings.CutSuffix(name, ext); ok && trimmed != "" {
+			return trimmed
+		}
+	}
+	return name
+}
+
 // avatarName returns the text whose initials the avatar shows, or false
 // when a room avatar names no room.
 func (a *API) avatarName(r *http.Request) (string, bool) {
@@ -93,13 +132,7 @@ func (a *API) avatarName(r *http.Request) (string, bool) {
 		}
 		return room.Name, true
 	}
-	name := strings.TrimPrefix(strings.Trim(rest, "/"), "@")
-	for _, ext := range []string{".svg", ".png", ".jpg", ".jpeg", ".gif", ".webp"} {
-		if trimmed, ok := strings.CutSuffix(name, ext); ok && trimmed != "" {
-			name = trimmed
-			break
-		}
-	}
+	name := avatarUsername(rest)
 	if name != "" && a.core.SettingBool("UI_Use_Name_Avatar") {
 		if u, err := a.core.Store().UserByUsername(r.Context(), name); err == nil && u.Name != "" {
 			name = u.Name

@@ -33,6 +33,12 @@ const subColumns = `s.id, s.rid, s.u_id, s.u_username, s.u_name, r.t, s.name, s.
 
 const subFrom = ` FROM subscriptions s JOIN rooms r ON r.id = s.rid`
 
+// memberColumns are subColumns with the counts left at zero, for
+// membership checks that must not pay for counting unread messages.
+const memberColumns = `s.id, s.rid, s.u_id, s.u_username, s.u_name, r.t, s.name, s.fname, s.open,
+	s.favorite, s.roles, s.read_seq, s.ls, s.force_alert, s.notifications, s.created_at, s.updated_at,
+	r.archived, r.prid, r.team_id, r.team_main, 0, 0, 0`
+
 func scanSubscription(sc scanner) (*chat.Subscription, error) {
 	var (
 		s                       chat.Subscription
@@ -152,6 +158,17 @@ func (s *Store) Subscription(ctx context.Context, roomID, userID string) (*chat.
 	if err != nil {
 		return nil, notFound(err, "subscription", "subscription")
 	}
+	return sub, nil
+}
+
+// Membership returns one membership without its counts: a cheap check.
+func (s *Store) Membership(ctx context.Context, roomID, userID string) (*chat.Subscription, error) {
+	sub, err := scanSubscription(s.rd().QueryRowContext(ctx, `SELECT `+memberColumns+subFrom+`
+		WHERE s.rid = ? AND s.u_id = ?`, roomID, userID))
+	if err != nil {
+		return nil, notFound(err, "subscription", "subscription")
+	}
+	sub.Alert = sub.ForceAlert
 	return sub, nil
 }
 

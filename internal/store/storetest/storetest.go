@@ -37,6 +37,7 @@ func Run(t *testing.T, open func(t *testing.T) chat.Store) {
 		{"Thread", threadTests},
 		{"Team", teamTests},
 		{"Setting", settingTests},
+		{"Upload", uploadTests},
 		{"Tx", txTests},
 		{"Concurrency", concurrencyTests},
 	}

@@ -14,6 +14,7 @@ var unreadTests = []test{
 	{"MentionsFollowEdits", testUnreadMentionsFollowEdits},
 	{"DeletedMessagesDoNotCount", testUnreadDeleted},
 	{"PerUserAndRoom", testUnreadPerUserAndRoom},
+	{"MembershipSkipsCounts", testMembershipSkipsCounts},
 }
 
 type counts struct {
@@ -177,4 +178,24 @@ func testUnreadPerUserAndRoom(t *testing.T, s chat.Store) {
 		"r2": {Unread: 3, UserMentions: 3, Alert: true},
 	})
 	wantCounts(t, s, "r2", "b", counts{})
+}
+
+// testMembershipSkipsCounts checks the cheap membership read: the same
+// document as Subscription, with the counts left at zero.
+func testMembershipSkipsCounts(t *testing.T, s chat.Store) {
+	seedUnread(t, s)
+	full, err := s.Subscription(ctx(t), "r1", "a")
+	must(t, err)
+	m, err := s.Membership(ctx(t), "r1", "a")
+	must(t, err)
+	if countsOf(m) != (counts{}) {
+		t.Errorf("Membership counts = %+v, want none computed", countsOf(m))
+	}
+	full.Unread, full.UserMentions, full.GroupMentions, full.Alert = 0, 0, 0, false
+	if fmt.Sprintf("%+v", *m) != fmt.Sprintf("%+v", *full) {
+		t.Errorf("Membership differs from Subscription beyond the counts:\n got %+v\nwant %+v", *m, *full)
+	}
+	if _, err := s.Membership(ctx(t), "r1", "nobody"); !chat.IsKind(err, chat.ENotFound) {
+		t.Errorf("Membership of a non-member: err = %v, want not found", err)
+	}
 }
