@@ -417,3 +417,64 @@ func (s *timedStore) RoleByID(ctx context.Context, id string) (a *chat.Role, err
 	defer s.done("RoleByID", time.Now(), &err)
 	return s.Store.RoleByID(ctx, id)
 }
+// File store methods.
+
+func (s *timedStore) CreateUpload(ctx context.Context, u *chat.Upload) (err error) {
+	defer s.done("CreateUpload", time.Now(), &err)
+	return s.Store.CreateUpload(ctx, u)
+}
+
+func (s *timedStore) UpdateUpload(ctx context.Context, u *chat.Upload) (err error) {
+	defer s.done("UpdateUpload", time.Now(), &err)
+	return s.Store.UpdateUpload(ctx, u)
+}
+
+func (s *timedStore) UploadByID(ctx context.Context, id string) (a *chat.Upload, err error) {
+	defer s.done("UploadByID", time.Now(), &err)
+	return s.Store.UploadByID(ctx, id)
+}
+
+func (s *timedStore) ListUploads(ctx context.Context, f chat.UploadFilter) (a []chat.Upload, b int, err error) {
+	defer s.done("ListUploads", time.Now(), &err)
+	return s.Store.ListUploads(ctx, f)
+}
+
+func (s *timedStore) DeleteUpload(ctx context.Context, id string) (err error) {
+	defer s.done("DeleteUpload", time.Now(), &err)
+	return s.Store.DeleteUpload(ctx, id)
+}
+
+func (s *timedStore) UploadsToPurge(ctx context.Context, staleBefore, now time.Time, limit int) (a []chat.Upload, err error) {
+	defer s.done("UploadsToPurge", time.Now(), &err)
+	return s.Store.UploadsToPurge(ctx, staleBefore, now, limit)
+}
+
+func (s *timedStore) PurgeUpload(ctx context.Context, id string) (err error) {
+	defer s.done("PurgeUpload", time.Now(), &err)
+	return s.Store.PurgeUpload(ctx, id)
+}
+
+func (s *timedStore) WriteChunk(ctx context.Context, uploadID string, n int, data []byte) (err error) {
+	defer s.done("WriteChunk", time.Now(), &err)
+	return s.Store.WriteChunk(ctx, uploadID, n, data)
+}
+
+func (s *timedStore) ReadChunk(ctx context.Context, uploadID string, n int) (a []byte, err error) {
+	defer s.done("ReadChunk", time.Now(), &err)
+	return s.Store.ReadChunk(ctx, uploadID, n)
+}
+
+func (s *timedStore) OpenChunks(ctx context.Context, uploadID string) (a chat.ChunkReader, err error) {
+	defer s.done("OpenChunks", time.Now(), &err)
+	return s.Store.OpenChunks(ctx, uploadID)
+}
+
+func (s *timedStore) DeleteChunks(ctx context.Context, uploadID string) (err error) {
+	defer s.done("DeleteChunks", time.Now(), &err)
+	return s.Store.DeleteChunks(ctx, uploadID)
+}
+
+func (s *timedStore) AvatarOf(ctx context.Context, userID, roomID string) (a *chat.Upload, err error) {
+	defer s.done("AvatarOf", time.Now(), &err)
+	return s.Store.AvatarOf(ctx, userID, roomID)
+}
