@@ -417,6 +417,7 @@ func (s *timedStore) RoleByID(ctx context.Context, id string) (a *chat.Role, err
 	defer s.done("RoleByID", time.Now(), &err)
 	return s.Store.RoleByID(ctx, id)
 }
+
 // File store methods.
 
 func (s *timedStore) CreateUpload(ctx context.Context, u *chat.Upload) (err error) {
