@@ -107,7 +107,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, version strin
 		// The core gets the timed store and counted bus; s.store and s.bus
 		// stay the backends themselves.
 		Store: s.metrics.Store(st), Bus: s.metrics.Bus(bus), Logger: log, Version: version,
-		InstanceID: chat.NewID(),
+		InstanceID: chat.NewID(), Markdown: parseMarkdown,
 	})
 	if err := s.core.Init(ctx, core.InitOptions{Env: cfg.Env}); err != nil {
 		s.Close()
