@@ -1,0 +1,570 @@
+package markdown
+
+import "strconv"
+
+// parse is the Start rule: the whole input as one BIG_EMOJI, or else a
+// sequence of blocks, paragraphs and empty lines.
+func (p *parser) parse() []Node {
+	if end := p.bigEmoji(0); end == p.n {
+		return []Node{p.res}
+	}
+	// Blocks are collected on the scratch stack and copied once at the end.
+	base := len(p.stack)
+	i := 0
+	for i < p.n {
+		if end := p.block(i); end >= 0 {
+			p.stack = append(p.stack, p.res)
+			i = end
+			continue
+		}
+		if end := p.paragraph(i); end >= 0 {
+			p.stack = append(p.stack, p.res)
+			i = end
+			continue
+		}
+		if end := p.eol(i); end >= 0 {
+			p.stack = append(p.stack, emptyParagraph())
+			i = end
+			continue
+		}
+		// Unreachable: a paragraph takes any unit but a line break.
+		p.stack = p.stack[:base]
+		return nil
+	}
+	blocks := make([]Node, len(p.stack)-base)
+	copy(blocks, p.stack[base:])
+	p.stack = p.stack[:base]
+	return blocks
+}
+
+func emptyParagraph() Node {
+	return node(Paragraph, []Node{plainText("")})
+}
+
+// eol is EndOfLine: \r\n, \n or \r.
+func (p *parser) eol(i int) int {
+	if i < p.n {
+		switch p.s[i] {
+		case '\r':
+			if i+1 < p.n && p.s[i+1] == '\n' {
+				return i + 2
+			}
+			return i + 1
+		case '\n':
+			return i + 1
+		}
+	}
+	return -1
+}
+
+// skipSpaces skips [ \t]*.
+func (p *parser) skipSpaces(i int) int {
+	j := i
+	for j < p.n && isSpace(p.s[j]) {
+		j++
+	}
+	p.steps += j - i
+	return j
+}
+
+// block is the Blocks rule.
+func (p *parser) block(i int) int {
+	p.steps++
+	switch p.s[i] {
+	case '>':
+		return p.blockquote(i)
+	case '|':
+		if end := p.spoilerBlock(i); end >= 0 {
+			return end
+		}
+		if end := p.table(i); end >= 0 {
+			return end
+		}
+	case '`':
+		if end := p.codeBlock(i); end >= 0 {
+			return end
+		}
+	case '#':
+		if end := p.heading(i); end >= 0 {
+			return end
+		}
+	case '-':
+		if end := p.horizontalRule(i); end >= 0 {
+			return end
+		}
+		if end := p.tasks(i); end >= 0 {
+			return end
+		}
+		if end := p.unorderedList(i); end >= 0 {
+			return end
+		}
+	case '*':
+		if end := p.unorderedList(i); end >= 0 {
+			return end
+		}
+	case ' ', '\t':
+		if end := p.horizontalRule(i); end >= 0 {
+			return end
+		}
+	default:
+		if isDigit(p.s[i]) {
+			if end := p.orderedList(i); end >= 0 {
+				return end
+			}
+		}
+	}
+	if end := p.katexBlock(i); end >= 0 {
+		return end
+	}
+	return p.lineBreak(i)
+}
+
+// blockquote is Blockquote: lines starting with ">", each a paragraph.
+func (p *parser) blockquote(i int) int {
+	var lines []Node
+	for i < p.n && p.s[i] == '>' {
+		j := p.skipSpaces(i + 1)
+		if end := p.eol(j); end >= 0 {
+			lines = append(lines, emptyParagraph())
+			i = end
+			continue
+		}
+		end := p.paragraph(j)
+		n := p.res
+		if end < 0 {
+			break
+		}
+		lines = append(lines, n)
+		i = end
+	}
+	if lines == nil {
+		return -1
+	}
+	p.res = node(Quote, lines)
+	return i
+}
+
+// spoilerBlock is BlockSpoiler: "||", a line break, paragraphs that do not
+// start with "||", and a closing "||".
+func (p *parser) spoilerBlock(i int) int {
+	if !p.is(i, "||") {
+		return -1
+	}
+	j := p.eol(i + 2)
+	if j < 0 {
+		return -1
+	}
+	var paras []Node
+	for !p.is(j, "||") {
+		end := p.paragraph(j)
+		n := p.res
+		if end < 0 {
+			break
+		}
+		paras = append(paras, n)
+		j = end
+	}
+	if paras == nil {
+		return -1
+	}
+	if end := p.eol(j); end >= 0 {
+		j = end
+	}
+	if !p.is(j, "||") {
+		return -1
+	}
+	p.res = node(SpoilerBlock, paras)
+	return j + 2
+}
+
+// codeBlock is Code: a fence with an optional language, lines, a line break
+// and a closing fence.
+func (p *parser) codeBlock(i int) int {
+	if !p.is(i, "```") {
+		return -1
+	}
+	j := i + 3
+	langEnd := j
+	for langEnd < p.n && codeLangSet.has(p.s[langEnd]) {
+		langEnd++
+	}
+	lang := p.str(j, langEnd)
+	j = p.eol(langEnd)
+	if j < 0 {
+		return -1
+	}
+	var lines []Node
+	for {
+		end := p.codeLine(j)
+		n := p.res
+		if end < 0 {
+			break
+		}
+		lines = append(lines, n)
+		j = end
+	}
+	if lines == nil {
+		return -1
+	}
+	j = p.eol(j)
+	if j < 0 || !p.is(j, "```") {
+		return -1
+	}
+	if lang == "" {
+		lang = "none"
+	}
+	n := node(Code, lines)
+	n.Attrs = &Attrs{Language: lang}
+	p.res = n
+	return j + 3
+}
+
+// codeLine is CodeLine: a chunk, or a line feed and a chunk, or a line feed
+// not followed by the closing fence (an empty line).
+func (p *parser) codeLine(i int) int {
+	p.steps++
+	if end := p.codeChunk(i); end >= 0 {
+		p.res = textNode(CodeLine, p.str(i, end))
+		return end
+	}
+	if i < p.n && p.s[i] == '\n' {
+		if end := p.codeChunk(i + 1); end >= 0 {
+			p.res = textNode(CodeLine, p.str(i+1, end))
+			return end
+		}
+		if !p.is(i+1, "```") {
+			p.res = textNode(CodeLine, "")
+			return i + 1
+		}
+	}
+	return -1
+}
+
+// codeChunk is CodeChunk: units up to the end of the line that never start a
+// "```"; a backtick or two may end the line.
+func (p *parser) codeChunk(i int) int {
+	j := i
+	for j < p.n {
+		c := p.s[j]
+		if c != '`' {
+			if isEOLUnit(c) {
+				break
+			}
+			j++
+			continue
+		}
+		// "`" followed by a non-backtick, "``" followed by one, or "`"/"``"
+		// at the end of the line or input.
+		c1 := p.at(j + 1)
+		if j+1 < p.n && c1 != '`' && !isEOLUnit(c1) {
+			j += 2
+			continue
+		}
+		if j+1 < p.n && c1 == '`' {
+			c2 := p.at(j + 2)
+			if j+2 < p.n && c2 != '`' && !isEOLUnit(c2) {
+				j += 3
+				continue
+			}
+			if j+2 >= p.n || isEOLUnit(c2) {
+				j += 2
+				continue
+			}
+			break
+		}
+		// c1 is a line break or the end.
+		j++
+	}
+	p.steps += j - i
+	if j == i {
+		return -1
+	}
+	return j
+}
+
+// horizontalRule is HorizontalRule: three or more dashes alone on a line,
+// blanks allowed around them. Its fallback is the range of the dashes.
+func (p *parser) horizontalRule(i int) int {
+	start := p.skipSpaces(i)
+	j := start
+	for j < p.n && p.s[j] == '-' {
+		j++
+	}
+	if j-start < 3 {
+		return -1
+	}
+	end := p.skipSpaces(j)
+	if e := p.eol(end); e >= 0 {
+		end = e
+	} else if end < p.n {
+		return -1
+	}
+	n := node(HorizontalRule, nil)
+	n.Attrs = &Attrs{Fallback: &[2]int{start, j}}
+	p.res = n
+	return end
+}
+
+// heading is Heading: one to four "#", blanks, and inline content.
+func (p *parser) heading(i int) int {
+	j := i
+	for j < p.n && j-i < 4 && p.s[j] == '#' {
+		j++
+	}
+	level := j - i
+	if level == 0 || j >= p.n || !isSpace(p.s[j]) {
+		return -1
+	}
+	j = p.skipSpaces(j)
+	base := len(p.stack)
+	for j < p.n {
+		if end := p.inlineItem(j); end >= 0 {
+			p.stack = append(p.stack, p.res)
+			j = end
+			continue
+		}
+		if isEOLUnit(p.s[j]) {
+			break
+		}
+		p.stack = append(p.stack, p.plain(j, j+1))
+		j++
+	}
+	if len(p.stack) == base {
+		return -1
+	}
+	value := p.reduceFrom(base)
+	if end := p.eol(j); end >= 0 {
+		j = end
+	}
+	n := node(Heading, value)
+	n.Attrs = &Attrs{Level: level}
+	p.res = n
+	return j
+}
+
+// tasks is Tasks: lines "- [x] " or "- [ ] " followed by inline content.
+func (p *parser) tasks(i int) int {
+	var items []Node
+	for p.is(i, "- [") {
+		var done bool
+		switch p.at(i + 3) {
+		case 'x':
+			done = true
+		case ' ':
+		default:
+			return p.listResult(Tasks, items, i)
+		}
+		if !p.is(i+4, "]") || !isSpace(p.at(i+5)) {
+			break
+		}
+		value, end := p.inline(p.skipSpaces(i + 5))
+		if end < 0 {
+			break
+		}
+		t := node(Task, value)
+		t.Attrs = &Attrs{Status: done}
+		items = append(items, t)
+		i = end
+	}
+	return p.listResult(Tasks, items, i)
+}
+
+func (p *parser) listResult(t NodeType, items []Node, end int) int {
+	if items == nil {
+		return -1
+	}
+	p.res = node(t, items)
+	return end
+}
+
+// orderedList is OrderedList: lines "<digits>. " followed by inline content.
+func (p *parser) orderedList(i int) int {
+	var items []Node
+	for {
+		j := i
+		for j < p.n && isDigit(p.s[j]) {
+			j++
+		}
+		if j == i || p.at(j) != '.' || j+1 >= p.n || !isSpace(p.s[j+1]) {
+			break
+		}
+		value, end := p.inline(p.skipSpaces(j + 1))
+		if end < 0 {
+			break
+		}
+		// parseInt of the digits: a double, which JSON writes like
+		// JavaScript does.
+		num, _ := strconv.ParseFloat(p.str(i, j), 64)
+		item := node(ListItem, value)
+		item.Attrs = &Attrs{HasNumber: true, Number: num}
+		items = append(items, item)
+		i = end
+	}
+	return p.listResult(OrderedList, items, i)
+}
+
+// unorderedList is UnorderedList: items all starting with "- " or all with
+// "* ".
+func (p *parser) unorderedList(i int) int {
+	var items []Node
+	if p.at(i) == '-' {
+		for p.at(i) == '-' && i < p.n && isSpace(p.at(i+1)) && i+1 < p.n {
+			value, end := p.inline(p.skipSpaces(i + 1))
+			if end < 0 {
+				break
+			}
+			items = append(items, node(ListItem, value))
+			i = end
+		}
+		return p.listResult(UnorderedList, items, i)
+	}
+	for p.at(i) == '*' && i < p.n && isSpace(p.at(i+1)) && i+1 < p.n {
+		value, end := p.asteriskItem(p.skipSpaces(i + 1))
+		if end < 0 {
+			break
+		}
+		items = append(items, node(ListItem, value))
+		i = end
+	}
+	return p.listResult(UnorderedList, items, i)
+}
+
+// asteriskItem is UnorderedListItemContent: inline items (a bare "*" cannot
+// be one), not followed by "*", then an optional line break.
+func (p *parser) asteriskItem(i int) ([]Node, int) {
+	base := len(p.stack)
+	for i < p.n {
+		if end := p.inlineItem(i); end >= 0 {
+			p.stack = append(p.stack, p.res)
+			i = end
+			continue
+		}
+		c := p.s[i]
+		if c == '*' || isEOLUnit(c) {
+			break
+		}
+		p.stack = append(p.stack, p.plain(i, i+1))
+		i++
+	}
+	if len(p.stack) == base || p.at(i) == '*' && i < p.n {
+		p.stack = p.stack[:base]
+		return nil, -1
+	}
+	value := p.reduceFrom(base)
+	if end := p.eol(i); end >= 0 {
+		i = end
+	}
+	return value, i
+}
+
+// katexBlock is Katex: a \[ or $$ block up to the first enabled closing
+// delimiter, which may be either kind.
+func (p *parser) katexBlock(i int) int {
+	var start int
+	switch {
+	case p.katexParen && p.is(i, `\[`):
+		start = i + 2
+	case p.katexDollar && p.is(i, "$$"):
+		start = i + 2
+	default:
+		return -1
+	}
+	end := p.katexBlockClose(start)
+	if end < 0 {
+		return -1
+	}
+	p.res = textNode(Katex, p.str(start, end))
+	return end + 2
+}
+
+// katexBlockClose finds the first enabled block delimiter at or after i. The
+// answer is shared by every position before it, so it is cached.
+func (p *parser) katexBlockClose(i int) int {
+	return p.nextMatch(&p.katexBlockEnd, i, func(k int) bool {
+		return p.katexParen && p.is(k, `\]`) || p.katexDollar && p.is(k, "$$")
+	})
+}
+
+// lineBreak is LineBreak: blanks and a line break.
+func (p *parser) lineBreak(i int) int {
+	j := p.skipSpaces(i)
+	if end := p.eol(j); end >= 0 {
+		p.res = node(LineBreak, nil)
+		return end
+	}
+	return -1
+}
+
+// paragraph is Paragraph: one Inline.
+func (p *parser) paragraph(i int) int {
+	value, end := p.inline(i)
+	if end < 0 {
+		return -1
+	}
+	p.res = node(Paragraph, value)
+	return end
+}
+
+// inline is Inline: inline items (or any unit but a line break), then an
+// optional line break.
+//
+// Paragraphs are mostly runs of words and blanks, each a PLAIN_TEXT that
+// reduce would merge with its neighbours; merging adjacent pieces of the
+// input as they come keeps the list short. The one thing reduce looks at
+// piece by piece is the neighbours of short-code emoji and emoticons, so the
+// pieces on either side of those are kept separate.
+func (p *parser) inline(i int) ([]Node, int) {
+	base := len(p.stack)
+	items := 0
+	runStart, runEnd, lastPiece := -1, -1, -1
+	afterEmoji := false
+	flush := func(splitLast bool) {
+		if runStart < 0 {
+			return
+		}
+		if splitLast && lastPiece > runStart {
+			p.stack = append(p.stack, p.plain(runStart, lastPiece), p.plain(lastPiece, runEnd))
+		} else {
+			p.stack = append(p.stack, p.plain(runStart, runEnd))
+		}
+		runStart = -1
+	}
+	for i < p.n {
+		var end int
+		if c := p.s[i]; c == ' ' || c == '\t' {
+			// Blanks are always Whitespace; skip the general dispatch.
+			end = p.setPlain(i, p.skipSpaces(i))
+		} else if end = p.inlineItem(i); end < 0 {
+			if isEOLUnit(c) {
+				break
+			}
+			end = p.setPlain(i, i+1)
+		}
+		items++
+		r := &p.res
+		switch {
+		case r.Type == PlainText && r.start >= 0 && !afterEmoji:
+			if runStart >= 0 && int(r.start) == runEnd {
+				lastPiece, runEnd = runEnd, int(r.end)
+			} else {
+				flush(false)
+				runStart, runEnd, lastPiece = int(r.start), int(r.end), int(r.start)
+			}
+		default:
+			converts := r.Type == Emoji && r.Attrs != nil && r.Attrs.ShortCode != ""
+			flush(converts)
+			p.stack = append(p.stack, *r)
+			afterEmoji = converts
+		}
+		i = end
+	}
+	flush(false)
+	if items == 0 {
+		return nil, -1
+	}
+	value := p.reduceFrom(base)
+	if end := p.eol(i); end >= 0 {
+		i = end
+	}
+	return value, i
+}

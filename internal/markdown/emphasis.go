@@ -1,0 +1,439 @@
+package markdown
+
+// Rules return the end of their match, or -1, and leave the node in p.res;
+// see parser.res.
+
+// emphasisWithWhitespace is EmphasisWithWhitespace: markers, blanks and
+// markers of the same kind ("** **", "_ _", "~~ ~") stay plain text.
+func (p *parser) emphasisWithWhitespace(i int) int {
+	if i >= p.n {
+		return -1
+	}
+	// Marker and blank runs are cached: a long run of markers is tried from
+	// each of its positions.
+	var cache *scanCache
+	var class *runClass
+	switch p.s[i] {
+	case '*':
+		cache, class = &p.starRun, &starClass
+	case '_':
+		cache, class = &p.underscoreRun, &underscoreClass
+	case '~':
+		cache, class = &p.tildeRun, &tildeClass
+	default:
+		return -1
+	}
+	j := p.runEnd(cache, i, class)
+	k := p.runEnd(&p.spaceRun, j, &spaceClass)
+	if k == j {
+		return -1
+	}
+	e := p.runEnd(cache, k, class)
+	if e == k {
+		return -1
+	}
+	return p.setPlain(i, e)
+}
+
+// emphasis is Emphasis: bold, italic or strike.
+func (p *parser) emphasis(i int) int {
+	if end := p.bold(i); end >= 0 {
+		return end
+	}
+	if end := p.italic(i); end >= 0 {
+		return end
+	}
+	return p.strike(i)
+}
+
+// bold is MaybeBold: "**content**" or "*content*", unless a bold is already
+// being parsed.
+func (p *parser) bold(i int) int {
+	if p.flags&skipBold != 0 || p.at(i) != '*' || i >= p.n {
+		return -1
+	}
+	if end, ok := p.lookup(ruleBold, i); ok {
+		return end
+	}
+	p.steps++
+	entry := p.flags
+	p.flags |= skipBold
+	end := -1
+	if p.at(i+1) == '*' {
+		if items, e := p.content(ruleBoldContent, i+2, p.boldContentItem); e >= 0 && p.is(e, "**") {
+			p.res, end = node(Bold, items()), e+2
+		}
+	}
+	if end < 0 {
+		if items, e := p.content(ruleBoldContent, i+1, p.boldContentItem); e >= 0 && p.at(e) == '*' && e < p.n {
+			p.res, end = node(Bold, items()), e+1
+		}
+	}
+	p.flags = entry
+	return p.remember(ruleBold, i, end)
+}
+
+// boldContentItem is one item of BoldContent: a preferential item, a run
+// of plain units, any unit but a line break, "*" or a blank, or a Line.
+func (p *parser) boldContentItem(i int) int {
+	if end := p.boldItem(i); end >= 0 {
+		return end
+	}
+	j := i
+	for j < p.n && isBoldRun(p.s[j]) {
+		j++
+	}
+	p.steps += j - i
+	if j > i {
+		return p.setPlain(i, j)
+	}
+	if !boldAnyStop.has(p.s[i]) {
+		return p.setPlain(i, i+1)
+	}
+	return p.line(i)
+}
+
+func noItems() []Node { return nil }
+
+// content parses the items of an emphasis from i: item parses one and
+// returns its end or -1. It returns where the items stop (-1 if there are
+// none) and a function that builds the reduced list, to be called only when
+// the emphasis closes there.
+//
+// An emphasis that never closes makes the reference scan to the end of the
+// line from every marker, which is quadratic; the item boundaries it passes
+// all lead to the same end, so the end is cached per boundary and later
+// scans stop at the first boundary already seen. For the same reason the
+// items are only built once the emphasis is known to close, and not at all
+// when measuring: emphases opening at different markers can share one long
+// content, and building it for each would be quadratic again.
+func (p *parser) content(rule int, i int, item func(int) int) (func() []Node, int) {
+	// Contents nest (a bold inside an italic), so the list is per call.
+	var buf [32]int32
+	visited := buf[:0]
+	k, end := i, -1
+	entry := p.flags
+	p.flags |= measure
+	for {
+		if e, ok := p.lookupEnd(rule, k); ok {
+			end = e
+			break
+		}
+		visited = append(visited, int32(k))
+		e := -1
+		if k < p.n {
+			e = item(k)
+		}
+		if e < 0 {
+			end = k
+			break
+		}
+		k = e
+	}
+	for _, v := range visited {
+		p.rememberEnd(rule, int(v), end)
+	}
+	p.flags = entry
+	if end == i {
+		return nil, -1
+	}
+	if entry&measure != 0 {
+		return noItems, end
+	}
+	collect := func() []Node {
+		base := len(p.stack)
+		for k := i; k < end && k >= 0; {
+			k = item(k)
+			p.stack = append(p.stack, p.res)
+		}
+		return p.reduceFrom(base)
+	}
+	return collect, end
+}
+
+// boldItem is BoldContentPreferentialItemPattern. With emoticons on, its
+// emoticon alternative looks ahead with boldItem itself, so it is memoized
+// to keep runs of emoticons linear.
+func (p *parser) boldItem(i int) int {
+	if p.emoticons {
+		if end, ok := p.lookup(ruleBoldItem, i); ok {
+			return end
+		}
+	}
+	p.steps++
+	end := p.whitespace(i)
+	if end < 0 {
+		end = p.inlineCode(i)
+	}
+	if end < 0 {
+		end = p.timestamp(i)
+	}
+	if end < 0 {
+		end = p.references(i)
+	}
+	if end < 0 {
+		end = p.mentionOrText(i)
+	}
+	if end < 0 {
+		end = p.channelMention(i)
+	}
+	if end < 0 {
+		end = p.italic(i)
+	}
+	if end < 0 {
+		end = p.strike(i)
+	}
+	if end < 0 {
+		end = p.emoji(i)
+	}
+	if end < 0 && p.emoticons {
+		if k := p.emoticon(i); k >= 0 {
+			e := p.res
+			if p.emoticonNeighbor(k) || p.boldItem(k) >= 0 {
+				p.res, end = e, k
+			}
+		}
+	}
+	if p.emoticons {
+		return p.remember(ruleBoldItem, i, end)
+	}
+	return end
+}
+
+// italic is MaybeItalic. Its alternatives: a word ending in "_" or "__"
+// stays text ("snake_"); "__x__word" and "_x_word" stay text; "__x__" and
+// "_x_" are italics.
+func (p *parser) italic(i int) int {
+	if p.flags&skipItalic != 0 || i >= p.n {
+		return -1
+	}
+	c := p.s[i]
+	if c != '_' {
+		if !isAlphaDigit(c) {
+			return -1
+		}
+		// A word: cheap and never recursive, so not memoized.
+		return p.italicWord(i)
+	}
+	if end, ok := p.lookup(ruleItalic, i); ok {
+		return end
+	}
+	p.steps++
+	entry := p.flags
+	p.flags |= skipItalic
+	end := p.italicAlternatives(i)
+	p.flags = entry
+	return p.remember(ruleItalic, i, end)
+}
+
+// italicWord is the first alternative of Italic: letters and digits
+// followed by "_" or "__" stay text.
+func (p *parser) italicWord(i int) int {
+	k := int(p.words().alnum[i])
+	if p.at(k) != '_' || k >= p.n {
+		return -1
+	}
+	k++
+	if p.at(k) == '_' && k < p.n {
+		k++
+	}
+	return p.setPlain(i, k)
+}
+
+func (p *parser) italicAlternatives(i int) int {
+	// The content after "__" and after "_" is each parsed once and shared
+	// by the two alternatives that need it.
+	double := p.at(i+1) == '_' && i+1 < p.n
+	var items2, items1 func() []Node
+	end2, end1 := -1, -1
+	if double {
+		items2, end2 = p.content(ruleItalicContent, i+2, p.italicContentItem)
+	}
+	items1, end1 = p.content(ruleItalicContent, i+1, p.italicContentItem)
+
+	wordEnd := func(k int, in func(uint16) bool) int {
+		start := k
+		for k < p.n && in(p.s[k]) {
+			k++
+		}
+		p.steps += k - start
+		return k
+	}
+	if double && end2 >= 0 && p.is(end2, "__") {
+		if w := wordEnd(end2+2, isAlphaDigit); w > end2+2 {
+			p.res = p.textList(i, i+2, items2(), end2, end2+2, w)
+			return w
+		}
+	}
+	if end1 >= 0 && p.at(end1) == '_' && end1 < p.n {
+		if w := wordEnd(end1+1, isASCIIAlpha); w > end1+1 {
+			p.res = p.textList(i, i+1, items1(), end1, end1+1, w)
+			return w
+		}
+	}
+	if double && end2 >= 0 && p.is(end2, "__") {
+		p.res = node(Italic, items2())
+		return end2 + 2
+	}
+	if end1 >= 0 && p.at(end1) == '_' && end1 < p.n {
+		p.res = node(Italic, items1())
+		return end1 + 1
+	}
+	return -1
+}
+
+// textList builds the list that the "_x_word" alternatives return: the
+// opening markers, the content, the closing markers and the word, reduced.
+func (p *parser) textList(open, openEnd int, items []Node, close, closeEnd, wordEnd int) Node {
+	all := make([]Node, 0, len(items)+3)
+	all = append(all, p.plain(open, openEnd))
+	all = append(all, items...)
+	all = append(all, p.plain(close, closeEnd), p.plain(closeEnd, wordEnd))
+	return node(typeList, p.reduce(all))
+}
+
+// italicContentItem is one item of ItalicContentItems: a preferential
+// item, a run of plain units, any unit but a line break, "_" or a blank, or
+// a Line.
+func (p *parser) italicContentItem(i int) int {
+	if end := p.italicItem(i); end >= 0 {
+		return end
+	}
+	j := i
+	for j < p.n && isItalicRun(p.s[j]) {
+		j++
+	}
+	p.steps += j - i
+	if j > i {
+		return p.setPlain(i, j)
+	}
+	if !italicAnyStop.has(p.s[i]) {
+		return p.setPlain(i, i+1)
+	}
+	return p.line(i)
+}
+
+// italicItem is ItalicContentPreferentialItemPattern; like boldItem it is
+// memoized because its emoticon alternative looks ahead with itself.
+func (p *parser) italicItem(i int) int {
+	if p.emoticons {
+		if end, ok := p.lookup(ruleItalicItem, i); ok {
+			return end
+		}
+	}
+	p.steps++
+	end := p.whitespace(i)
+	if end < 0 {
+		end = p.inlineCode(i)
+	}
+	if end < 0 {
+		end = p.timestamp(i)
+	}
+	if end < 0 {
+		end = p.references(i)
+	}
+	if end < 0 {
+		end = p.mentionOrText(i)
+	}
+	if end < 0 {
+		end = p.channelMention(i)
+	}
+	if end < 0 {
+		end = p.bold(i)
+	}
+	if end < 0 {
+		end = p.strike(i)
+	}
+	if end < 0 {
+		end = p.emoji(i)
+	}
+	if end < 0 && p.emoticons {
+		if k := p.emoticon(i); k >= 0 {
+			e := p.res
+			if p.emoticonNeighbor(k) || p.at(k) == '_' && k < p.n || p.italicItem(k) >= 0 {
+				p.res, end = e, k
+			}
+		}
+	}
+	if p.emoticons {
+		return p.remember(ruleItalicItem, i, end)
+	}
+	return end
+}
+
+// strike is MaybeStrikethrough: "~~content~~" or "~content~".
+func (p *parser) strike(i int) int {
+	if p.flags&skipStrike != 0 || p.at(i) != '~' || i >= p.n {
+		return -1
+	}
+	if end, ok := p.lookup(ruleStrike, i); ok {
+		return end
+	}
+	p.steps++
+	entry := p.flags
+	p.flags |= skipStrike
+	end := -1
+	if p.at(i+1) == '~' {
+		if items, e := p.content(ruleStrikeContent, i+2, p.strikeItem); e >= 0 && p.is(e, "~~") {
+			p.res, end = node(Strike, items()), e+2
+		}
+	}
+	if end < 0 {
+		if items, e := p.content(ruleStrikeContent, i+1, p.strikeItem); e >= 0 && p.at(e) == '~' && e < p.n {
+			p.res, end = node(Strike, items()), e+1
+		}
+	}
+	p.flags = entry
+	return p.remember(ruleStrike, i, end)
+}
+
+// strikeItem is one item of StrikethroughContent, in the grammar's order.
+func (p *parser) strikeItem(i int) int {
+	p.steps++
+	j := i
+	for j < p.n && isStrikeRun(p.s[j]) {
+		j++
+	}
+	p.steps += j - i
+	if j > i {
+		return p.setPlain(i, j)
+	}
+	if end := p.escapedTimestamp(i); end >= 0 {
+		return p.setPlain(i+1, end)
+	}
+	end := p.timestamp(i)
+	if end < 0 {
+		end = p.whitespace(i)
+	}
+	if end < 0 {
+		end = p.inlineCode(i)
+	}
+	if end < 0 {
+		end = p.references(i)
+	}
+	if end < 0 {
+		end = p.mentionOrText(i)
+	}
+	if end < 0 {
+		end = p.channelMention(i)
+	}
+	if end < 0 {
+		end = p.italic(i)
+	}
+	if end < 0 {
+		end = p.bold(i)
+	}
+	if end < 0 {
+		end = p.emoji(i)
+	}
+	if end < 0 && p.emoticons {
+		end = p.emoticon(i)
+	}
+	if end < 0 && !strikeAnyStop.has(p.s[i]) {
+		end = p.setPlain(i, i+1)
+	}
+	if end < 0 {
+		end = p.line(i)
+	}
+	return end
+}

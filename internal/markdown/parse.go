@@ -1,0 +1,344 @@
+package markdown
+
+import (
+	"sync"
+	"time"
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+// Parse parses a message text into its md tree, exactly as
+// @rocket.chat/message-parser 0.32.0 does with the same options. It is safe
+// for concurrent use.
+//
+// It returns nil for the empty string, the one input the reference parser
+// rejects with a syntax error (Rocket.Chat then stores no md at all). See the
+// package documentation for the two places where it deliberately differs.
+func Parse(text string, opts Options) []Node {
+	if text == "" {
+		return nil
+	}
+	p := parserPool.Get().(*parser)
+	p.reset(text, opts)
+	out := p.parse()
+	p.release()
+	parserPool.Put(p)
+	return out
+}
+
+// parserPool recycles the parsers' buffers (input units, memo tables, scan
+// caches), which are as large as the input and would otherwise dominate
+// the garbage a parse leaves behind.
+var parserPool = sync.Pool{New: func() any { return new(parser) }}
+
+// Skip flags: the grammar refuses to start an emphasis or a link while one of
+// the same kind is being parsed, which stops infinite recursion and decides
+// how markers nest. Rule results depend on them, so they are part of every
+// memo key.
+const (
+	skipBold uint8 = 1 << iota
+	skipItalic
+	skipStrike
+	skipRefs
+	// measure marks a parse whose nodes will be thrown away: only where
+	// rules end matters. Emphasis skips building its content then, because
+	// building it once per start is quadratic when many starts share one
+	// long content (see content).
+	measure
+)
+
+// parser holds the state of one Parse call. Positions are indexes into s,
+// the input as UTF-16 code units, because the grammar matches code units and
+// reports source ranges in them.
+type parser struct {
+	src string
+	s   []uint16
+	// off maps a code-unit index to its byte offset in src; it is -1 for the
+	// second half of a surrogate pair, which has no byte offset of its own.
+	// It is only built when src is not all ASCII (see byteOff).
+	off   []int32
+	ascii bool
+	n     int
+
+	colors, emoticons       bool
+	katexDollar, katexParen bool
+	customDomains           []string
+	now                     func() time.Time
+	loc                     *time.Location
+
+	// res is the node of the rule that matched last. Rules return the end
+	// of their match (-1 when they fail) and leave the node here: copying
+	// nodes through every level of the recursive descent would cost more
+	// than the parsing itself.
+	res Node
+
+	flags uint8
+	// lookahead counts the emoticon lookaheads being evaluated.
+	lookahead int
+	// steps counts units of work; the fuzz test uses it to check that the
+	// work grows linearly with the input.
+	steps int
+
+	// inlineMemo caches InlineItemPattern results computed inside emoticon
+	// lookaheads, by position (the rule only ever runs with no skip flag
+	// set); the value is an index into memo plus one, 0 when unknown, -1
+	// when the rule failed there. It is empty until first needed.
+	inlineMemo []int32
+	// ruleMemo caches the other memoized rules by (rule, flags, position).
+	ruleMemo memoTable
+	memo     []memoEntry
+
+	// chunk is where nodes(n) carves lists of the tree from; see nodes.
+	chunk []Node
+
+	// linkRefs memoizes markdownLinkRef, which only depends on the position.
+	linkRefs map[int]linkRefMemo
+
+	// stack holds the items of the lists being collected, nested lists on
+	// top of outer ones; flatBuf is reduce's scratch space.
+	stack, flatBuf []Node
+	// scratch16 builds the "mailto:" URLs whose host is checked.
+	scratch16 []uint16
+
+	// Lazily filled scan caches; see runEnd and nextMatch.
+	wordRuns                      wordRuns
+	wordsReady                    bool
+	extraRun, linkExtraRun        scanCache
+	urlBodyEnd, mdURLBodyEnd      scanCache
+	autoURLEnd, titleRun, textRun scanCache
+	domainEnd, domainGroupEnd     scanCache
+	localEnd, atRun, spaceRun     scanCache
+	starRun, underscoreRun        scanCache
+	tildeRun                      scanCache
+	katexInlineEnd, katexBlockEnd scanCache
+	// visited is scanEnd's scratch space.
+	visited []int32
+	// gen is the generation of this parse in the scan caches.
+	gen uint32
+}
+
+// newParser returns a parser for text; tests use it to look inside.
+func newParser(text string, o Options) *parser {
+	p := new(parser)
+	p.reset(text, o)
+	return p
+}
+
+// reset prepares the parser for text, reusing its buffers.
+func (p *parser) reset(text string, o Options) {
+	p.src = text
+	p.colors, p.emoticons = o.Colors, o.Emoticons
+	p.katexDollar, p.katexParen = false, false
+	if o.Katex != nil {
+		p.katexDollar = o.Katex.DollarSyntax
+		p.katexParen = o.Katex.ParenthesisSyntax
+	}
+	p.customDomains = o.CustomDomains
+	p.now, p.loc = o.Now, o.Location
+	if p.now == nil {
+		p.now = time.Now
+	}
+	if p.loc == nil {
+		p.loc = time.Local
+	}
+	p.flags, p.steps, p.lookahead = 0, 0, 0
+	if cap(p.s) < len(text) {
+		p.s = make([]uint16, len(text))
+	}
+	s := p.s[:len(text)]
+	p.ascii = true
+	for k := 0; k < len(text); k++ {
+		c := text[k]
+		if c >= utf8.RuneSelf {
+			p.ascii = false
+			break
+		}
+		s[k] = uint16(c)
+	}
+	if p.ascii {
+		// Units and bytes coincide; off is not needed.
+		p.s, p.n = s, len(text)
+	} else {
+		if cap(p.off) < len(text)+1 {
+			p.off = make([]int32, len(text)+1)
+		}
+		off := p.off[:len(text)+1]
+		n := 0
+		for i := 0; i < len(text); {
+			c := text[i]
+			if c < utf8.RuneSelf {
+				s[n] = uint16(c)
+				off[n] = int32(i)
+				n++
+				i++
+				continue
+			}
+			r, size := utf8.DecodeRuneInString(text[i:])
+			if r >= 0x10000 {
+				hi, lo := utf16.EncodeRune(r)
+				s[n], s[n+1] = uint16(hi), uint16(lo)
+				off[n], off[n+1] = int32(i), -1
+				n += 2
+			} else {
+				s[n] = uint16(r)
+				off[n] = int32(i)
+				n++
+			}
+			i += size
+		}
+		s, off = s[:n], off[:n+1]
+		off[n] = int32(len(text))
+		p.s, p.off, p.n = s, off, n
+	}
+	p.inlineMemo = p.inlineMemo[:0]
+	p.memo = p.memo[:0]
+	p.ruleMemo.reset()
+	clear(p.linkRefs)
+	// A new generation invalidates every cached scan; see scanCache.
+	p.gen++
+	if p.gen >= 1<<(32-genShift) {
+		p.gen = 1
+		for _, c := range p.caches() {
+			clear(c.buf[:cap(c.buf)])
+		}
+	}
+	for _, c := range p.caches() {
+		c.live = false
+	}
+	p.wordsReady = false
+}
+
+// caches lists the parser's scan caches.
+func (p *parser) caches() []*scanCache {
+	return []*scanCache{&p.extraRun, &p.linkExtraRun,
+		&p.katexInlineEnd, &p.katexBlockEnd, &p.urlBodyEnd, &p.mdURLBodyEnd, &p.autoURLEnd,
+		&p.titleRun, &p.textRun, &p.domainEnd, &p.domainGroupEnd, &p.localEnd, &p.atRun,
+		&p.spaceRun, &p.starRun, &p.underscoreRun, &p.tildeRun}
+}
+
+// release drops the parser's direct references into the finished parse.
+// The scratch stacks and the memo keep stale nodes until they are
+// overwritten by the next parse; clearing them costs more than it saves,
+// and sync.Pool lets the garbage collector drop idle parsers anyway.
+func (p *parser) release() {
+	p.stack = p.stack[:0]
+	p.flatBuf = p.flatBuf[:0]
+	p.memo = p.memo[:0]
+	p.res = Node{}
+	p.chunk = nil
+	p.src = ""
+	p.customDomains = nil
+	p.now, p.loc = nil, nil
+	if cap(p.s) > 1<<16 || cap(p.memo) > 1<<16 || cap(p.stack) > 1<<14 {
+		// Do not let one huge message pin huge buffers.
+		*p = parser{}
+	}
+}
+
+// at returns the code unit at i, or 0 past the end. No rule matches NUL in a
+// way that end-of-input would not, except where callers check i < n first.
+func (p *parser) at(i int) uint16 {
+	if i < p.n {
+		return p.s[i]
+	}
+	return 0
+}
+
+// is reports whether the input at i starts with the ASCII literal lit.
+func (p *parser) is(i int, lit string) bool {
+	if i+len(lit) > p.n {
+		return false
+	}
+	for k := 0; k < len(lit); k++ {
+		if p.s[i+k] != uint16(lit[k]) {
+			return false
+		}
+	}
+	return true
+}
+
+// byteOff returns the byte offset of code unit i in src, or -1 for the
+// second half of a surrogate pair.
+func (p *parser) byteOff(i int) int32 {
+	if p.ascii {
+		return int32(i)
+	}
+	return p.off[i]
+}
+
+// str returns the input between code units i and j as a Go string.
+func (p *parser) str(i, j int) string {
+	if i >= j {
+		return ""
+	}
+	if a, b := p.byteOff(i), p.byteOff(j); a >= 0 && b >= 0 {
+		return p.src[a:b]
+	}
+	// A slice that cuts a surrogate pair: decode the units, which turns the
+	// lone half into U+FFFD.
+	p.steps += j - i
+	return string(utf16.Decode(p.s[i:j]))
+}
+
+// setPlain puts a PLAIN_TEXT for the input between i and j in p.res and
+// returns j.
+func (p *parser) setPlain(i, j int) int {
+	a, b := p.byteOff(i), p.byteOff(j)
+	r := &p.res
+	if a >= 0 && b >= 0 {
+		r.Text = p.src[a:b]
+		r.start, r.end = int32(i), int32(j)
+	} else {
+		r.Text = p.str(i, j)
+		r.start, r.end = -1, -1
+	}
+	r.Type = PlainText
+	if r.Children != nil {
+		r.Children = nil
+	}
+	if r.Attrs != nil {
+		r.Attrs = nil
+	}
+	return j
+}
+
+// plain makes a PLAIN_TEXT node for the input between i and j.
+func (p *parser) plain(i, j int) Node {
+	if a, b := p.byteOff(i), p.byteOff(j); a >= 0 && b >= 0 {
+		return Node{Type: PlainText, Text: p.src[a:b], start: int32(i), end: int32(j)}
+	}
+	return plainText(p.str(i, j))
+}
+
+// plainText makes a PLAIN_TEXT node for text that is not a slice of the input.
+func plainText(s string) Node {
+	return Node{Type: PlainText, Text: s, start: -1, end: -1}
+}
+
+// node makes a container node.
+func node(t NodeType, children []Node) Node {
+	return Node{Type: t, Children: children, start: -1, end: -1}
+}
+
+// textNode makes a node whose value is a string (or a PLAIN_TEXT of it).
+func textNode(t NodeType, text string) Node {
+	return Node{Type: t, Text: text, start: -1, end: -1}
+}
+
+// nodes returns an empty slice with room for n nodes, for a list of the
+// tree. Small lists are carved from a shared chunk: a message's tree has
+// hundreds of them, and one allocation per list would dominate the parse.
+// The chunk belongs to the tree, so it is never reused across parses.
+func (p *parser) nodes(n int) []Node {
+	const most = 32
+	if n > most {
+		return make([]Node, 0, n)
+	}
+	if cap(p.chunk)-len(p.chunk) < n {
+		size := max(n, min(max(p.n/16, 16), 256))
+		p.chunk = make([]Node, 0, size)
+	}
+	k := len(p.chunk)
+	p.chunk = p.chunk[:k+n]
+	return p.chunk[k : k : k+n]
+}

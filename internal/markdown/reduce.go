@@ -1,0 +1,136 @@
+package markdown
+
+import (
+	"strings"
+	"unicode/utf8"
+)
+
+func decodeRune(s string) (rune, int)     { return utf8.DecodeRuneInString(s) }
+func decodeLastRune(s string) (rune, int) { return utf8.DecodeLastRuneInString(s) }
+
+// reduceFrom reduces the items pushed on the scratch stack since base and
+// pops them.
+func (p *parser) reduceFrom(base int) []Node {
+	// The popped slots keep their nodes until they are overwritten or the
+	// parse ends (release clears them): clearing here would cost write
+	// barriers on every list.
+	out := p.reduce(p.stack[base:])
+	p.stack = p.stack[:base]
+	return out
+}
+
+// reduce is the reference parser's reducePlainTexts, which every rule that
+// collects inline nodes applies to its list. It merges adjacent PLAIN_TEXT
+// nodes and flattens nested lists one level. When the list has an emoji, it
+// also demotes short-code emoji and emoticons that touch another emoji or a
+// non-blank text back to text: ":smile:" next to "word" becomes plain
+// ":smile:", an emoticon becomes its own characters. The result is a new
+// slice; items is not kept.
+func (p *parser) reduce(items []Node) []Node {
+	p.steps += len(items)
+	slow := false
+	for i := range items {
+		if t := items[i].Type; t == typeList || t == Emoji {
+			slow = true
+			break
+		}
+	}
+	if !slow {
+		return mergePlain(p, items)
+	}
+	flat := p.flatBuf[:0]
+	for i := range items {
+		if items[i].Type == typeList {
+			flat = append(flat, items[i].Children...)
+		} else {
+			flat = append(flat, items[i])
+		}
+	}
+	// The reference looks at each element with its raw neighbours, before
+	// any merging or demotion; flat[k+1] is still raw when flat[k] is
+	// looked at, and the raw predecessor is remembered.
+	var prevType NodeType
+	var prevText string
+	for k := range flat {
+		raw := flat[k]
+		if raw.Type == Emoji && raw.Attrs != nil && raw.Attrs.ShortCode != "" && len(flat) > 1 {
+			hasPrev, hasNext := k > 0, k+1 < len(flat)
+			nearEmoji := hasPrev && prevType == Emoji || hasNext && flat[k+1].Type == Emoji
+			nearText := hasPrev && prevType == PlainText && jsTrim(prevText) != "" ||
+				hasNext && flat[k+1].Type == PlainText && jsTrim(flat[k+1].Text) != ""
+			if nearEmoji || nearText {
+				if raw.Attrs.ShortCode != raw.Text {
+					// An emoticon: its value is the emoticon's own text.
+					flat[k] = raw.emoticonText()
+				} else {
+					flat[k] = plainText(":" + raw.Text + ":")
+				}
+			}
+		}
+		prevType, prevText = raw.Type, raw.Text
+	}
+	out := mergePlain(p, flat)
+	p.flatBuf = flat[:0]
+	return out
+}
+
+// emoticonText returns the PLAIN_TEXT an emoticon EMOJI wraps, keeping its
+// source position so that it can merge with its neighbours cheaply.
+func (n *Node) emoticonText() Node {
+	t := plainText(n.Text)
+	t.start, t.end = n.start, n.end
+	return t
+}
+
+// mergePlain copies items into a new slice, merging each run of PLAIN_TEXT
+// nodes into one.
+func mergePlain(p *parser, items []Node) []Node {
+	size := 0
+	for i := range items {
+		if items[i].Type != PlainText || i == 0 || items[i-1].Type != PlainText {
+			size++
+		}
+	}
+	out := p.nodes(size)
+	for i := 0; i < len(items); {
+		if items[i].Type != PlainText {
+			out = append(out, items[i])
+			i++
+			continue
+		}
+		j := i + 1
+		for j < len(items) && items[j].Type == PlainText {
+			j++
+		}
+		out = append(out, joinPlain(p, items[i:j]))
+		i = j
+	}
+	return out
+}
+
+// joinPlain merges a run of PLAIN_TEXT nodes. Adjacent slices of the input
+// become one slice; anything else is concatenated once, so merging stays
+// linear however long the run.
+func joinPlain(p *parser, run []Node) Node {
+	if len(run) == 1 {
+		return run[0]
+	}
+	contiguous := run[0].start >= 0
+	size := len(run[0].Text)
+	for i := 1; i < len(run); i++ {
+		size += len(run[i].Text)
+		if run[i].start != run[i-1].end || run[i].start < 0 {
+			contiguous = false
+		}
+	}
+	if contiguous {
+		return p.plain(int(run[0].start), int(run[len(run)-1].end))
+	}
+	p.steps += size
+	var b strings.Builder
+	b.Grow(size)
+	for i := range run {
+		b.WriteString(run[i].Text)
+	}
+	return plainText(b.String())
+}
