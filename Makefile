@@ -1,7 +1,7 @@
 # Liftoff's build and test entry points. `make test` is the whole suite.
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo 0.1.0-dev)
 LDFLAGS := -s -w -X main.version=$(VERSION)
-NODE_DIRS := internal/markdown/testdata/npm test/sdk
+NODE_DIRS := internal/markdown/testdata/npm test/sdk web
 
 export LIFTOFF_TEST_NATS_URL ?= nats://127.0.0.1:4222
 export LIFTOFF_TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test?sslmode=disable

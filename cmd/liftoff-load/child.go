@@ -31,6 +31,13 @@ import (
 func runChild(ctx context.Context, dataDir string) error {
 	environ := []string{"LIFTOFF_DATA_DIR=" + dataDir, "BIND_IP=127.0.0.1", "PORT=0",
 		"ADMIN_USERNAME=admin", "ADMIN_PASS=admin-pass-1", "ADMIN_EMAIL=admin@example.com"}
+	// The cluster scenario selects the engines (database and NATS URLs,
+	// subject prefix, pool size) through the child's environment.
+	for _, kv := range os.Environ() {
+		if strings.HasPrefix(kv, "LIFTOFF_") && !strings.HasPrefix(kv, "LIFTOFF_DATA_DIR=") {
+			environ = append(environ, kv)
+		}
+	}
 	cfg, err := config.Load(environ)
 	if err != nil {
 		return err

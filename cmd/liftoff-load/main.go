@@ -15,6 +15,13 @@
 //
 //	go run ./cmd/liftoff-load                # 1,000 members at 100 msg/s, 10,000 idle
 //	go run ./cmd/liftoff-load -members 200 -idle 1000 -duration 5s
+//
+// With -scenario cluster it compares the deployments instead (cluster.go):
+// REST posting throughput and post-to-delivery latency on SQLite with the
+// in-process bus, then on PostgreSQL with NATS with one instance and with
+// three, printed as one table.
+//
+//	go run ./cmd/liftoff-load -scenario cluster
 package main
 
 import (
@@ -48,6 +55,13 @@ type options struct {
 	keep     bool
 	hold     time.Duration
 	profile  string
+	// The cluster scenario (cluster.go).
+	scenario    string
+	postgresURL string
+	natsURL     string
+	posters     int
+	rooms       int
+	set         map[string]bool // flags given on the command line
 }
 
 func run(ctx context.Context, args []string) error {
@@ -63,11 +77,32 @@ func run(ctx context.Context, args []string) error {
 	fs.BoolVar(&o.keep, "keep", false, "keep the temporary data directory")
 	fs.StringVar(&o.profile, "cpuprofile", "", "save a CPU profile of the server during the fan-out test to this file")
 	fs.DurationVar(&o.hold, "hold", 0, "keep the idle connections open this long after measuring (to profile the server)")
+	fs.StringVar(&o.scenario, "scenario", "realtime", "realtime (fan-out and idle connections on one server) or cluster (SQLite vs PostgreSQL + NATS, one and three instances)")
+	fs.StringVar(&o.postgresURL, "postgres", envOr("LIFTOFF_TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"), "PostgreSQL server of the cluster scenario (a schema is created on it and dropped)")
+	fs.StringVar(&o.natsURL, "nats", envOr("LIFTOFF_TEST_NATS_URL", "nats://127.0.0.1:4222"), "NATS server of the cluster scenario")
+	fs.IntVar(&o.posters, "posters", 32, "concurrent REST posters in the cluster scenario's throughput test")
+	fs.IntVar(&o.rooms, "rooms", 16, "rooms the posters spread over in the cluster scenario's many-rooms throughput test")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	o.set = map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { o.set[f.Name] = true })
 	if o.child {
 		return runChild(ctx, o.dataDir)
 	}
-	return runLoad(ctx, o)
+	switch o.scenario {
+	case "realtime":
+		return runLoad(ctx, o)
+	case "cluster":
+		return runCluster(ctx, o)
+	}
+	return fmt.Errorf("unknown scenario %q: want realtime or cluster", o.scenario)
+}
+
+// envOr returns the environment variable k, or def when it is unset.
+func envOr(k, def string) string {
+	if v := os.Getenv(k); v != "" {
+		return v
+	}
+	return def
 }

@@ -32,6 +32,14 @@ type Config struct {
 	// NATSURL selects the NATS bus; empty means the in-process bus
 	// (LIFTOFF_NATS_URL).
 	NATSURL string
+	// NATSPrefix starts every NATS subject, so that several deployments
+	// (or tests) can share one NATS server (LIFTOFF_NATS_PREFIX, default
+	// "liftoff.").
+	NATSPrefix string
+	// HeartbeatInterval is how often an instance announces itself to the
+	// others; one silent for three intervals is considered gone and its
+	// users' presence is corrected (LIFTOFF_HEARTBEAT_INTERVAL, default 5s).
+	HeartbeatInterval time.Duration
 
 	// MetricsAddr is the Prometheus listener (LIFTOFF_METRICS_ADDR);
 	// empty means the Prometheus_Port setting decides.
@@ -72,6 +80,7 @@ func Load(environ []string) (Config, error) {
 		DataDir:     get("LIFTOFF_DATA_DIR", "data"),
 		DatabaseURL: get("LIFTOFF_DATABASE_URL", ""),
 		NATSURL:     get("LIFTOFF_NATS_URL", ""),
+		NATSPrefix:  get("LIFTOFF_NATS_PREFIX", "liftoff."),
 		MetricsAddr: get("LIFTOFF_METRICS_ADDR", ""),
 		LogFormat:   get("LIFTOFF_LOG_FORMAT", "text"),
 		LogLevel:    get("LIFTOFF_LOG_LEVEL", "info"),
@@ -107,6 +116,7 @@ func Load(environ []string) (Config, error) {
 	c.MaxBodyBytes = int64(intVar("LIFTOFF_MAX_BODY_BYTES", 8<<20))
 	c.ShutdownTimeout = durVar("LIFTOFF_SHUTDOWN_TIMEOUT", 25*time.Second)
 	c.ShutdownDelay = durVar("LIFTOFF_SHUTDOWN_DELAY", 0)
+	c.HeartbeatInterval = durVar("LIFTOFF_HEARTBEAT_INTERVAL", 5*time.Second)
 	c.RootURL = strings.TrimRight(get("ROOT_URL", fmt.Sprintf("http://localhost:%d", c.Port)), "/")
 	if err := c.validate(); err != nil {
 		errs = append(errs, err)
@@ -128,6 +138,12 @@ func (c Config) validate() error {
 	}
 	if c.NATSURL != "" && !strings.HasPrefix(c.NATSURL, "nats://") && !strings.HasPrefix(c.NATSURL, "tls://") {
 		errs = append(errs, fmt.Errorf("LIFTOFF_NATS_URL: want nats://host:port, got %q", c.NATSURL))
+	}
+	if c.HeartbeatInterval < 10*time.Millisecond {
+		errs = append(errs, fmt.Errorf("LIFTOFF_HEARTBEAT_INTERVAL: %s is too short (at least 10ms)", c.HeartbeatInterval))
+	}
+	if strings.ContainsAny(c.NATSPrefix, " *>") || strings.HasPrefix(c.NATSPrefix, ".") || strings.Contains(c.NATSPrefix, "..") {
+		errs = append(errs, fmt.Errorf("LIFTOFF_NATS_PREFIX: %q is not a NATS subject prefix (dot-separated tokens, no spaces, '*' or '>')", c.NATSPrefix))
 	}
 	switch c.LogFormat {
 	case "json", "text":

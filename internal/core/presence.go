@@ -41,6 +41,19 @@ type Presence struct {
 	timers    map[string]*time.Timer       // users whose last local connection closed
 	stop      chan struct{}
 	done      chan struct{}
+	// info describes this instance in its heartbeats (instances.get).
+	info func() InstanceInfo
+	// cutOff is set while this instance's own heartbeats fail to publish:
+	// its bus is down, so the silence of the others says nothing about
+	// them, and it must not turn their users offline.
+	cutOff bool
+	// resweep is set when the bus comes back after the instance was cut
+	// off: instances it forgot meanwhile had their users left as they
+	// were, so the statuses are swept again once the others answered.
+	resweep bool
+	// healed is when this instance last rejoined the others after a
+	// partition; rejoining is done at most once per heartbeat.
+	healed time.Time
 	// stopped is set by Stop: the instance is going away, so closing
 	// connections no longer recompute statuses (the other instances, or
 	// this one's next start, do).
@@ -51,6 +64,32 @@ type Presence struct {
 type instanceState struct {
 	seen  time.Time
 	users map[string]string // user id → best connection status there
+	info  InstanceInfo      // from its heartbeats
+}
+
+// InstanceInfo describes an instance to the others: it rides on every
+// heartbeat, so that any instance can list them all (instances.get).
+type InstanceInfo struct {
+	Host      string    `json:"host,omitempty"` // host name
+	PID       int       `json:"pid,omitempty"`
+	Address   string    `json:"address,omitempty"` // host:port of its HTTP listener
+	Port      int       `json:"port,omitempty"`
+	Version   string    `json:"version,omitempty"`
+	GoVersion string    `json:"go,omitempty"`
+	OS        string    `json:"os,omitempty"`
+	Arch      string    `json:"arch,omitempty"`
+	CPUs      int       `json:"cpus,omitempty"`
+	Started   time.Time `json:"started,omitzero"`
+}
+
+// LiveInstance is an instance that this one hears from (or this one).
+type LiveInstance struct {
+	ID    string
+	Info  InstanceInfo
+	Local bool // this instance
+	// LastHeartbeat is when its last heartbeat arrived (now for this
+	// instance).
+	LastHeartbeat time.Time
 }
 
 // presenceAnnouncement is the payload of chat.EventPresence.
@@ -69,6 +108,11 @@ type instanceBeat struct {
 	// Stopping says the instance is shutting down: its connections are
 	// gone.
 	Stopping bool `json:"stopping,omitempty"`
+	// Reply says the heartbeat answers another instance's hello.
+	Reply bool `json:"reply,omitempty"`
+	// Info describes the instance; instances of older versions leave it
+	// out.
+	Info *InstanceInfo `json:"info,omitempty"`
 }
 
 // PresenceOptions tunes a Presence; zero values take the defaults.
@@ -85,6 +129,9 @@ type PresenceOptions struct {
 	// exist (a crash) are turned offline: at once when alone, otherwise
 	// after two heartbeats, once the other instances announced theirs.
 	Alone bool
+	// Info, when set, describes this instance in its heartbeats; it is
+	// called for each one.
+	Info func() InstanceInfo
 }
 
 // NewPresence returns the presence tracker of this instance.
@@ -99,6 +146,7 @@ func NewPresence(s *Service, opts PresenceOptions) *Presence {
 		announced:    map[string]string{},
 		remote:       map[string]*instanceState{},
 		timers:       map[string]*time.Timer{},
+		info:         opts.Info,
 	}
 	if p.offlineDelay <= 0 {
 		p.offlineDelay = time.Second
@@ -149,8 +197,9 @@ func (p *Presence) Stop(ctx context.Context) {
 	p.beat(ctx, instanceBeat{Instance: p.instance, Stopping: true})
 }
 
-// run sends heartbeats, forgets silent instances and, once, sweeps the
-// statuses left over from connections that no longer exist.
+// run sends heartbeats, forgets silent instances and sweeps the statuses
+// left over from connections that no longer exist: once after the start,
+// and again after each time the instance was cut off from the bus.
 func (p *Presence) run() {
 	p.mu.Lock()
 	stop, done := p.stop, p.done
@@ -173,15 +222,45 @@ func (p *Presence) run() {
 			p.beat(ctx, instanceBeat{Instance: p.instance})
 			p.expire(ctx)
 			cancel()
+			p.mu.Lock()
+			resweep := p.resweep
+			p.resweep = false
+			p.mu.Unlock()
+			if resweep {
+				sweep.Reset(2 * p.heartbeat)
+			}
 		}
 	}
 }
 
-// beat publishes a heartbeat.
+// beat publishes a heartbeat, and records whether it went out.
 func (p *Presence) beat(ctx context.Context, b instanceBeat) {
+	if !b.Stopping {
+		p.mu.Lock()
+		stopped := p.stopped
+		p.mu.Unlock()
+		if stopped {
+			// A late answer must not bring a stopped instance back to
+			// the others' lists.
+			return
+		}
+	}
+	if p.info != nil {
+		info := p.info()
+		b.Info = &info
+	}
 	data, _ := json.Marshal(b)
-	if err := p.s.Publish(ctx, chat.TopicInstances, chat.Event{Kind: chat.EventInstance, Data: data}); err != nil {
+	err := p.s.Publish(ctx, chat.TopicInstances, chat.Event{Kind: chat.EventInstance, Data: data})
+	if err != nil {
 		p.log.Warn("presence: heartbeat failed", "error", err)
+	}
+	if !b.Stopping {
+		p.mu.Lock()
+		if p.cutOff && err == nil {
+			p.resweep = true
+		}
+		p.cutOff = err != nil
+		p.mu.Unlock()
 	}
 }
 
@@ -190,6 +269,30 @@ func (p *Presence) Instances() int {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return 1 + len(p.remote)
+}
+
+// LiveInstances lists the instances alive, this one first, then the
+// others by id: those whose heartbeats arrived within the last three
+// intervals.
+func (p *Presence) LiveInstances() []LiveInstance {
+	var self InstanceInfo
+	if p.info != nil {
+		self = p.info()
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	out := make([]LiveInstance, 0, 1+len(p.remote))
+	out = append(out, LiveInstance{ID: p.instance, Info: self, Local: true, LastHeartbeat: time.Now()})
+	ids := make([]string, 0, len(p.remote))
+	for id := range p.remote {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		in := p.remote[id]
+		out = append(out, LiveInstance{ID: id, Info: in.info, LastHeartbeat: in.seen})
+	}
+	return out
 }
 
 // Connect records a new logged-in connection of u and recomputes u's
@@ -389,19 +492,59 @@ func (p *Presence) Apply(ev chat.Event) {
 			return
 		}
 		p.mu.Lock()
-		p.remoteLocked(b.Instance)
+		_, known := p.remote[b.Instance]
+		in := p.remoteLocked(b.Instance)
+		if b.Info != nil {
+			in.info = *b.Info
+		}
+		// A heartbeat from an instance we do not know, other than its
+		// hello or an answer to ours, ends a partition: we had forgotten
+		// it (its heartbeats, or ours, stopped getting through for three
+		// intervals), and it had likely forgotten us. Rejoin: tell the
+		// others our connections, ask for theirs, and write our users'
+		// statuses again, which the other side may have turned offline
+		// meanwhile. At most once per heartbeat, however many instances
+		// come back at once.
+		heal := !known && !b.Hello && !b.Reply && time.Since(p.healed) > p.heartbeat
+		if heal {
+			p.healed = time.Now()
+		}
 		var snapshot map[string]string
-		if b.Hello {
+		var locals []string
+		if b.Hello || heal {
 			snapshot = make(map[string]string, len(p.announced))
 			for uid, st := range p.announced {
 				snapshot[uid] = st
 			}
 		}
-		p.mu.Unlock()
-		if b.Hello {
-			// A new instance knows nothing of our connections yet.
-			go p.announce(context.Background(), presenceAnnouncement{Instance: p.instance, Users: snapshot, Full: true})
+		if heal {
+			for uid := range p.local {
+				locals = append(locals, uid)
+			}
 		}
+		p.mu.Unlock()
+		if !b.Hello && !heal {
+			return
+		}
+		if heal {
+			p.log.Info("presence: rejoined an instance after a partition", "instance", b.Instance)
+		}
+		go func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			// The other instance knows nothing of our connections (any
+			// more); a newcomer also learns of us before our next
+			// heartbeat.
+			p.announce(ctx, presenceAnnouncement{Instance: p.instance, Users: snapshot, Full: true})
+			if b.Hello {
+				p.beat(ctx, instanceBeat{Instance: p.instance, Reply: true})
+				return
+			}
+			p.beat(ctx, instanceBeat{Instance: p.instance, Hello: true})
+			for _, uid := range locals {
+				p.sync(ctx, uid)
+			}
+		}()
 	}
 }
 
@@ -445,7 +588,9 @@ func (p *Presence) forget(ctx context.Context, ids []string) {
 			delete(p.remote, id)
 		}
 	}
-	leader := p.leaderLocked()
+	// An instance cut off from the bus hears no one: the others are
+	// likely alive, and their users are not for it to turn offline.
+	leader := p.leaderLocked() && !p.cutOff
 	p.mu.Unlock()
 	if !leader {
 		return
@@ -472,7 +617,7 @@ func (p *Presence) leaderLocked() bool {
 // shown online, is left alone.
 func (p *Presence) sweepStale(ctx context.Context) {
 	p.mu.Lock()
-	leader := p.leaderLocked()
+	leader := p.leaderLocked() && !p.cutOff
 	p.mu.Unlock()
 	if !leader {
 		return
