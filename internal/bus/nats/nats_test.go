@@ -80,7 +80,7 @@ func TestSubjects(t *testing.T) {
 	if err := raw.Publish("liftoff.room.junk", []byte("not json")); err != nil {
 		t.Fatal(err)
 	}
-	if err := raw.Publish("liftoff.room.S2.thread", []byte(`{"Kind":"message","MessageID":"ok"}`)); err != nil {
+	if err := raw.Publish("liftoff.room.S2.thread", []byte(`{"kind":"message","mid":"ok"}`)); err != nil {
 		t.Fatal(err)
 	}
 	if ev := receive(t, sub); ev.MessageID != "ok" {
