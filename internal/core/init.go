@@ -118,5 +118,12 @@ func (s *Service) seedAdmin(ctx context.Context, env map[string]string) error {
 	if err != nil && !chat.IsKind(err, chat.EConflict) {
 		return fmt.Errorf("create admin %s: %w", name, err)
 	}
+	// The operator chose the administrator, so there is no first-run
+	// wizard left to show.
+	if st, ok := s.SettingDoc("Show_Setup_Wizard"); ok && !st.EnvLocked && st.Value != "completed" {
+		if _, err := s.writeSetting(ctx, &st, "completed", false); err != nil {
+			return err
+		}
+	}
 	return nil
 }

@@ -54,6 +54,9 @@ type Presence struct {
 	// healed is when this instance last rejoined the others after a
 	// partition; rejoining is done at most once per heartbeat.
 	healed time.Time
+	// lost holds the instances forgotten because they fell silent, and
+	// when: hearing one again ends a partition.
+	lost map[string]time.Time
 	// stopped is set by Stop: the instance is going away, so closing
 	// connections no longer recompute statuses (the other instances, or
 	// this one's next start, do).
@@ -110,6 +113,10 @@ type instanceBeat struct {
 	Stopping bool `json:"stopping,omitempty"`
 	// Reply says the heartbeat answers another instance's hello.
 	Reply bool `json:"reply,omitempty"`
+	// Rejoin, on a hello, says the instance is not new: it had forgotten
+	// the others during a partition, and may have turned their users
+	// offline meanwhile.
+	Rejoin bool `json:"rejoin,omitempty"`
 	// Info describes the instance; instances of older versions leave it
 	// out.
 	Info *InstanceInfo `json:"info,omitempty"`
@@ -146,6 +153,7 @@ func NewPresence(s *Service, opts PresenceOptions) *Presence {
 		announced:    map[string]string{},
 		remote:       map[string]*instanceState{},
 		timers:       map[string]*time.Timer{},
+		lost:         map[string]time.Time{},
 		info:         opts.Info,
 	}
 	if p.offlineDelay <= 0 {
@@ -493,25 +501,28 @@ func (p *Presence) Apply(ev chat.Event) {
 		}
 		p.mu.Lock()
 		_, known := p.remote[b.Instance]
+		_, wasLost := p.lost[b.Instance]
+		delete(p.lost, b.Instance)
 		in := p.remoteLocked(b.Instance)
 		if b.Info != nil {
 			in.info = *b.Info
 		}
-		// A heartbeat from an instance we do not know, other than its
-		// hello or an answer to ours, ends a partition: we had forgotten
-		// it (its heartbeats, or ours, stopped getting through for three
-		// intervals), and it had likely forgotten us. Rejoin: tell the
-		// others our connections, ask for theirs, and write our users'
-		// statuses again, which the other side may have turned offline
-		// meanwhile. At most once per heartbeat, however many instances
-		// come back at once.
-		heal := !known && !b.Hello && !b.Reply && time.Since(p.healed) > p.heartbeat
+		// A partition ends when we hear again from an instance we had
+		// forgotten because its heartbeats (or ours) stopped getting
+		// through for three intervals, or get a hello that says it
+		// rejoins (it had forgotten us). Either side may have turned the other's users
+		// offline meanwhile, so each rejoins: it tells the others its
+		// connections, asks for theirs, and writes its users' statuses
+		// again. Writing is done at most once per heartbeat, however many
+		// instances come back at once.
+		forgotten := !known && wasLost && !b.Hello
+		heal := (forgotten || b.Hello && b.Rejoin) && time.Since(p.healed) > p.heartbeat
 		if heal {
 			p.healed = time.Now()
 		}
 		var snapshot map[string]string
 		var locals []string
-		if b.Hello || heal {
+		if b.Hello || forgotten {
 			snapshot = make(map[string]string, len(p.announced))
 			for uid, st := range p.announced {
 				snapshot[uid] = st
@@ -523,7 +534,7 @@ func (p *Presence) Apply(ev chat.Event) {
 			}
 		}
 		p.mu.Unlock()
-		if !b.Hello && !heal {
+		if !b.Hello && !forgotten {
 			return
 		}
 		if heal {
@@ -538,9 +549,9 @@ func (p *Presence) Apply(ev chat.Event) {
 			p.announce(ctx, presenceAnnouncement{Instance: p.instance, Users: snapshot, Full: true})
 			if b.Hello {
 				p.beat(ctx, instanceBeat{Instance: p.instance, Reply: true})
-				return
+			} else {
+				p.beat(ctx, instanceBeat{Instance: p.instance, Hello: true, Rejoin: true})
 			}
-			p.beat(ctx, instanceBeat{Instance: p.instance, Hello: true})
 			for _, uid := range locals {
 				p.sync(ctx, uid)
 			}
@@ -567,6 +578,13 @@ func (p *Presence) expire(ctx context.Context) {
 	for id, in := range p.remote {
 		if time.Since(in.seen) > 3*p.heartbeat {
 			gone = append(gone, id)
+			p.lost[id] = time.Now()
+		}
+	}
+	for id, at := range p.lost {
+		// Long gone: dead, not partitioned.
+		if time.Since(at) > time.Hour {
+			delete(p.lost, id)
 		}
 	}
 	p.mu.Unlock()

@@ -111,9 +111,9 @@ type Node struct {
 	Children []Node
 	Attrs    *Attrs
 
-	// start and end locate a PLAIN_TEXT whose Text is a verbatim slice of
-	// the input, so that merging neighbours can re-slice instead of copying.
-	// Both are -1 otherwise.
+	// start and end locate a PLAIN_TEXT whose Text is the input between
+	// them (in code units), so that merging neighbours can re-slice instead
+	// of copying. Both are -1 otherwise.
 	start, end int32
 }
 

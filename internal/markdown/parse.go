@@ -289,8 +289,11 @@ func (p *parser) setPlain(i, j int) int {
 		r.Text = p.src[a:b]
 		r.start, r.end = int32(i), int32(j)
 	} else {
+		// A range that splits a surrogate pair still records its position:
+		// merging it with its neighbour by position puts the pair back
+		// together, as concatenating JavaScript strings does.
 		r.Text = p.str(i, j)
-		r.start, r.end = -1, -1
+		r.start, r.end = int32(i), int32(j)
 	}
 	r.Type = PlainText
 	if r.Children != nil {
@@ -307,7 +310,7 @@ func (p *parser) plain(i, j int) Node {
 	if a, b := p.byteOff(i), p.byteOff(j); a >= 0 && b >= 0 {
 		return Node{Type: PlainText, Text: p.src[a:b], start: int32(i), end: int32(j)}
 	}
-	return plainText(p.str(i, j))
+	return Node{Type: PlainText, Text: p.str(i, j), start: int32(i), end: int32(j)}
 }
 
 // plainText makes a PLAIN_TEXT node for text that is not a slice of the input.

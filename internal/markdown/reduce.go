@@ -63,7 +63,11 @@ func (p *parser) reduce(items []Node) []Node {
 					// An emoticon: its value is the emoticon's own text.
 					flat[k] = raw.emoticonText()
 				} else {
-					flat[k] = plainText(":" + raw.Text + ":")
+					// The text is the short code's own source, so it keeps
+					// its position too.
+					t := plainText(":" + raw.Text + ":")
+					t.start, t.end = raw.start, raw.end
+					flat[k] = t
 				}
 			}
 		}
@@ -129,8 +133,19 @@ func joinPlain(p *parser, run []Node) Node {
 	p.steps += size
 	var b strings.Builder
 	b.Grow(size)
-	for i := range run {
-		b.WriteString(run[i].Text)
+	for i := 0; i < len(run); {
+		// Adjacent slices of the input are still joined by position: a
+		// surrogate pair split between two of them must come out whole.
+		j := i + 1
+		for run[i].start >= 0 && j < len(run) && run[j].start == run[j-1].end {
+			j++
+		}
+		if j > i+1 {
+			b.WriteString(p.str(int(run[i].start), int(run[j-1].end)))
+		} else {
+			b.WriteString(run[i].Text)
+		}
+		i = j
 	}
 	return plainText(b.String())
 }

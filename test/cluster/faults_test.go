@@ -1,6 +1,7 @@
 package cluster_test
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"os"
@@ -95,11 +96,8 @@ func TestPostgresOutage(t *testing.T) {
 	if r.Error == nil {
 		t.Fatalf("DDP write during the outage succeeded: %s", r.Frame.Raw)
 	}
-	if r.Error["error"] != "503" {
-		// The DDP session re-reads its user before each method and
-		// answers any failure there with a 500; the method's own 503 is
-		// never reached. Reported; tighten to a failure once fixed.
-		t.Logf("KNOWN ISSUE: DDP write during the outage answered %v %q, not 503", r.Error["error"], r.Error["reason"])
+	if fmt.Sprint(r.Error["error"]) != "503" {
+		t.Fatalf("DDP write during the outage answered %v %q, want 503", r.Error["error"], r.Error["reason"])
 	}
 	// A few seconds down: many heartbeats, a server ping or two.
 	time.Sleep(3 * time.Second)

@@ -53,6 +53,8 @@ export async function person(browser, { width = 1280, height = 800 } = {}) {
   page.errors = [];
   page.on('pageerror', (e) => page.errors.push(String(e)));
   page.on('console', (m) => m.type() === 'error' && !/Failed to load resource/.test(m.text()) && page.errors.push(m.text()));
+  // E2E_DEBUG=1 shows the pages' console (console.debug included).
+  if (process.env.E2E_DEBUG) page.on('console', (m) => console.log(`[page ${m.type()}]`, m.text()));
   return { ctx, page };
 }
 

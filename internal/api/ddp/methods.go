@@ -51,8 +51,13 @@ func (s *session) method(m inMsg) {
 	actor, token, err := s.actor(ctx)
 	cancel()
 	if err != nil {
-		s.h.log.Error("ddp: read the connection's user", "error", err)
-		s.send(resultFrame(m.ID, nil, internalError()))
+		// A store outage is answered 503, so clients retry rather than
+		// report a bug; anything unexpected is masked as 500.
+		merr, known := toMeteorError(err)
+		if !known {
+			s.h.log.Error("ddp: read the connection's user", "error", err)
+		}
+		s.send(resultFrame(m.ID, nil, merr))
 		s.send(updatedFrame(m.ID))
 		return
 	}

@@ -105,8 +105,11 @@ func (s *session) stream(m inMsg) (known bool, _ *meteorError) {
 	defer cancel()
 	actor, _, err := s.actor(ctx)
 	if err != nil {
-		s.h.log.Error("ddp: read the connection's user", "error", err)
-		return true, internalError()
+		merr, known := toMeteorError(err)
+		if !known {
+			s.h.log.Error("ddp: read the connection's user", "error", err)
+		}
+		return true, merr
 	}
 	roomID, member, merr := s.h.readRule(ctx, actor, m.Name, event)
 	if merr != nil {

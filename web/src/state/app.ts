@@ -487,7 +487,16 @@ export function openRoom(rid: string): void {
     seen !== undefined
       ? cur.list.find((m) => m.ts > seen && m.u._id !== myId && !m.t && (!m.tmid || m.tshow))?._id
       : findFirstUnread(rid, cur.list);
-  if (firstUnread !== cur.firstUnread) st.set({ ...cur, firstUnread });
+  // The marker stays for the whole visit: a second call (after a
+  // reconnection, with the room read meanwhile) must not take it away.
+  if (firstUnread && firstUnread !== cur.firstUnread) st.set({ ...cur, firstUnread });
+}
+
+/** closeRoom forgets the new-messages marker when the room is left. */
+export function closeRoom(rid: string): void {
+  flushRead(rid);
+  const st = cache.list(rid);
+  if (st.get().firstUnread) st.set({ ...st.get(), firstUnread: undefined });
 }
 
 /** loadOlder adds the page before the oldest loaded message. */

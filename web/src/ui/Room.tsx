@@ -2,7 +2,7 @@
 // panel (thread, members, pinned, starred, mentions, files, search, info).
 import { useEffect, useLayoutEffect, useState } from 'preact/hooks';
 import type { Message, Room, Subscription, User } from '../api/types';
-import { cache, currentRoom, fail, flushRead, loadOlder, openRoom, me, rest, roomName, rooms, session, subs, watchRoom, conn, roomRoute } from '../state/app';
+import { cache, closeRoom, currentRoom, fail, loadOlder, openRoom, me, rest, roomName, rooms, session, subs, watchRoom, conn, roomRoute } from '../state/app';
 import { navigate, type Route } from '../state/route';
 import { pageSize } from '../state/messages';
 import { mapSet, useStore } from '../state/store';
@@ -74,7 +74,7 @@ function RoomMain({ rid, room, r }: { rid: string; room?: Room; r: RoomRoute }) 
     currentRoom.set(rid);
     return () => {
       currentRoom.set(null);
-      flushRead(rid);
+      closeRoom(rid);
     };
   }, [rid]);
 
