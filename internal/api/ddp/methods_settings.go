@@ -10,6 +10,7 @@ import (
 
 func (h *Handler) settingsMethods(m map[string]methodFunc) {
 	m["public-settings/get"] = h.publicSettingsGet
+	m["private-settings/get"] = h.privateSettingsGet
 	m["permissions/get"] = h.permissionsGet
 	m["getUserRoles"] = h.getUserRoles
 }
@@ -27,6 +28,32 @@ func (h *Handler) publicSettingsGet(ctx context.Context, c *call) (any, error) {
 	docs := make([]wire.PublicSetting, 0, len(settings))
 	for _, s := range settings {
 		docs = append(docs, wire.PublicSetting{ID: s.ID, Value: s.Value})
+	}
+	if !asked {
+		return docs, nil
+	}
+	return updatesAndRemovals{Update: docs, Remove: []wire.Removed{}}, nil
+}
+
+// privateSettingsGet: [] → every setting with its type, group, choices and
+// environment lock, for those allowed to view privileged settings (the
+// administration pages); [date] → {update, remove}.
+func (h *Handler) privateSettingsGet(ctx context.Context, c *call) (any, error) {
+	u, err := c.user()
+	if err != nil {
+		return nil, err
+	}
+	since, asked, err := c.date(0)
+	if err != nil {
+		return nil, err
+	}
+	settings, err := h.core.AllSettings(ctx, u, since)
+	if err != nil {
+		return nil, err
+	}
+	docs := make([]*wire.Setting, 0, len(settings))
+	for i := range settings {
+		docs = append(docs, wire.NewSetting(&settings[i], wire.EJSON))
 	}
 	if !asked {
 		return docs, nil

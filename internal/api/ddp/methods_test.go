@@ -462,3 +462,31 @@ func TestMethodCall(t *testing.T) {
 	bob.Post(t, "/api/v1/method.call/x", map[string]any{}).MustFail(t, 400)
 	bob.Post(t, "/api/v1/method.call/x", map[string]any{"message": "{not json"}).MustFail(t, 400)
 }
+
+// TestPrivateSettingsGet checks that administrators get every setting with
+// its type, group and environment lock, and that others are refused.
+func TestPrivateSettingsGet(t *testing.T) {
+	t.Parallel()
+	env := testenv.Start(t, testenv.Options{Env: map[string]string{"OVERWRITE_SETTING_Site_Name": "Locked Name"}})
+	bob := env.CreateUser(t, "bob")
+	admin := login(t, env, env.Admin)
+	var settings []map[string]any
+	admin.MustCall(&settings, "private-settings/get")
+	byID := map[string]map[string]any{}
+	for _, s := range settings {
+		byID[s["_id"].(string)] = s
+	}
+	site, smtp := byID["Site_Name"], byID["Message_MaxAllowedSize"]
+	if site == nil || site["value"] != "Locked Name" || site["blocked"] != true || site["type"] != "string" {
+		t.Fatalf("Site_Name: %v", site)
+	}
+	if smtp == nil || smtp["group"] == "" || smtp["type"] != "int" {
+		t.Fatalf("Message_MaxAllowedSize: %v", smtp)
+	}
+	if len(settings) < 100 {
+		t.Fatalf("private-settings/get: %d settings", len(settings))
+	}
+	if r := login(t, env, bob).Call("private-settings/get"); r.Error == nil {
+		t.Fatalf("private-settings/get as a user: %s", r.Frame.Raw)
+	}
+}
