@@ -24,6 +24,25 @@ func (a *API) roomRoutes() {
 	a.handle("POST /api/v1/rooms.close", authRequired, a.handleRoomsOpen(false))
 	a.handle("GET /api/v1/rooms.nameExists", authRequired, a.handleRoomsNameExists)
 	a.handle("POST /api/v1/rooms.delete", authRequired, a.handleRoomsDelete)
+	a.handle("GET /api/v1/rooms.adminRooms", authRequired, a.handleRoomsAdminRooms)
+}
+
+// handleRoomsAdminRooms answers GET rooms.adminRooms (types[], filter,
+// offset, count) with every matching room, for administrators.
+func (a *API) handleRoomsAdminRooms(r *Request) (obj, error) {
+	p, err := r.paginate()
+	if err != nil {
+		return nil, err
+	}
+	var types []chat.RoomType
+	for _, t := range append(r.URL.Query()["types[]"], r.URL.Query()["types"]...) {
+		types = append(types, chat.RoomType(t))
+	}
+	rooms, total, err := a.core.AdminRooms(r.Context(), r.Actor, types, r.q("filter"), p.Offset, p.Count)
+	if err != nil {
+		return nil, err
+	}
+	return paged(obj{"rooms": wire.NewRooms(rooms, date)}, len(rooms), p, total), nil
 }
 
 // updatedSince reads the optional updatedSince date of the sync
