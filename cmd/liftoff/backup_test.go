@@ -56,7 +56,13 @@ func TestBackupUnderLoadRestoresEveryAcknowledgedMessage(t *testing.T) {
 			}
 		}(w)
 	}
-	time.Sleep(300 * time.Millisecond) // let the load build up
+	// Let the load build up: enough messages acknowledged before the
+	// backup to make the check mean something, however slow the machine.
+	testenv.Eventually(t, 60*time.Second, func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return len(acks) >= 50
+	}, "50 messages acknowledged")
 
 	dest := filepath.Join(t.TempDir(), "backup.db")
 	environ := []string{"LIFTOFF_DATA_DIR=" + env.DataDir}
@@ -76,7 +82,7 @@ func TestBackupUnderLoadRestoresEveryAcknowledgedMessage(t *testing.T) {
 			before = append(before, a.id)
 		}
 	}
-	if len(before) < 20 {
+	if len(before) < 50 {
 		t.Fatalf("only %d messages acknowledged before the backup; the load did not run", len(before))
 	}
 

@@ -78,7 +78,11 @@ func TestGracefulShutdownLosesNoAcknowledgedRequest(t *testing.T) {
 			}
 		}(w)
 	}
-	time.Sleep(300 * time.Millisecond)
+	testenv.Eventually(t, 60*time.Second, func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return len(acked) >= 10
+	}, "10 messages acknowledged before the shutdown")
 
 	// A request in flight: headers and half the body sent before shutdown.
 	pr, pw := io.Pipe()
