@@ -121,11 +121,11 @@ func (p *parser) block(i int) int {
 
 // blockquote is Blockquote: lines starting with ">", each a paragraph.
 func (p *parser) blockquote(i int) int {
-	var lines []Node
+	base := len(p.stack)
 	for i < p.n && p.s[i] == '>' {
 		j := p.skipSpaces(i + 1)
 		if end := p.eol(j); end >= 0 {
-			lines = append(lines, emptyParagraph())
+			p.stack = append(p.stack, emptyParagraph())
 			i = end
 			continue
 		}
@@ -134,9 +134,10 @@ func (p *parser) blockquote(i int) int {
 		if end < 0 {
 			break
 		}
-		lines = append(lines, n)
+		p.stack = append(p.stack, n)
 		i = end
 	}
+	lines := p.popList(base)
 	if lines == nil {
 		return -1
 	}
@@ -193,16 +194,17 @@ func (p *parser) codeBlock(i int) int {
 	if j < 0 {
 		return -1
 	}
-	var lines []Node
+	base := len(p.stack)
 	for {
 		end := p.codeLine(j)
 		n := p.res
 		if end < 0 {
 			break
 		}
-		lines = append(lines, n)
+		p.stack = append(p.stack, n)
 		j = end
 	}
+	lines := p.popList(base)
 	if lines == nil {
 		return -1
 	}
@@ -214,7 +216,7 @@ func (p *parser) codeBlock(i int) int {
 		lang = "none"
 	}
 	n := node(Code, lines)
-	n.Attrs = &Attrs{Language: lang}
+	n.Attrs = p.attrs(Attrs{Language: lang})
 	p.res = n
 	return j + 3
 }
@@ -337,14 +339,14 @@ func (p *parser) heading(i int) int {
 		j = end
 	}
 	n := node(Heading, value)
-	n.Attrs = &Attrs{Level: level}
+	n.Attrs = p.attrs(Attrs{Level: uint8(level)})
 	p.res = n
 	return j
 }
 
 // tasks is Tasks: lines "- [x] " or "- [ ] " followed by inline content.
 func (p *parser) tasks(i int) int {
-	var items []Node
+	base := len(p.stack)
 	for p.is(i, "- [") {
 		var done bool
 		switch p.at(i + 3) {
@@ -352,7 +354,7 @@ func (p *parser) tasks(i int) int {
 			done = true
 		case ' ':
 		default:
-			return p.listResult(Tasks, items, i)
+			return p.listResult(Tasks, base, i)
 		}
 		if !p.is(i+4, "]") || !isSpace(p.at(i+5)) {
 			break
@@ -362,14 +364,15 @@ func (p *parser) tasks(i int) int {
 			break
 		}
 		t := node(Task, value)
-		t.Attrs = &Attrs{Status: done}
-		items = append(items, t)
+		t.Attrs = p.attrs(Attrs{Status: done})
+		p.stack = append(p.stack, t)
 		i = end
 	}
-	return p.listResult(Tasks, items, i)
+	return p.listResult(Tasks, base, i)
 }
 
-func (p *parser) listResult(t NodeType, items []Node, end int) int {
+func (p *parser) listResult(t NodeType, base int, end int) int {
+	items := p.popList(base)
 	if items == nil {
 		return -1
 	}
@@ -377,9 +380,23 @@ func (p *parser) listResult(t NodeType, items []Node, end int) int {
 	return end
 }
 
+// popList moves the nodes pushed on the scratch stack since base into a
+// list of the tree, nil if there are none. Blocks gather their lines there
+// rather than appending to a list of their own, which would allocate as
+// it grows.
+func (p *parser) popList(base int) []Node {
+	n := len(p.stack) - base
+	if n == 0 {
+		return nil
+	}
+	out := append(p.nodes(n), p.stack[base:]...)
+	p.stack = p.stack[:base]
+	return out
+}
+
 // orderedList is OrderedList: lines "<digits>. " followed by inline content.
 func (p *parser) orderedList(i int) int {
-	var items []Node
+	base := len(p.stack)
 	for {
 		j := i
 		for j < p.n && isDigit(p.s[j]) {
@@ -396,37 +413,37 @@ func (p *parser) orderedList(i int) int {
 		// JavaScript does.
 		num, _ := strconv.ParseFloat(p.str(i, j), 64)
 		item := node(ListItem, value)
-		item.Attrs = &Attrs{HasNumber: true, Number: num}
-		items = append(items, item)
+		item.Attrs = p.attrs(Attrs{HasNumber: true, Number: num})
+		p.stack = append(p.stack, item)
 		i = end
 	}
-	return p.listResult(OrderedList, items, i)
+	return p.listResult(OrderedList, base, i)
 }
 
 // unorderedList is UnorderedList: items all starting with "- " or all with
 // "* ".
 func (p *parser) unorderedList(i int) int {
-	var items []Node
+	base := len(p.stack)
 	if p.at(i) == '-' {
 		for p.at(i) == '-' && i < p.n && isSpace(p.at(i+1)) && i+1 < p.n {
 			value, end := p.inline(p.skipSpaces(i + 1))
 			if end < 0 {
 				break
 			}
-			items = append(items, node(ListItem, value))
+			p.stack = append(p.stack, node(ListItem, value))
 			i = end
 		}
-		return p.listResult(UnorderedList, items, i)
+		return p.listResult(UnorderedList, base, i)
 	}
 	for p.at(i) == '*' && i < p.n && isSpace(p.at(i+1)) && i+1 < p.n {
 		value, end := p.asteriskItem(p.skipSpaces(i + 1))
 		if end < 0 {
 			break
 		}
-		items = append(items, node(ListItem, value))
+		p.stack = append(p.stack, node(ListItem, value))
 		i = end
 	}
-	return p.listResult(UnorderedList, items, i)
+	return p.listResult(UnorderedList, base, i)
 }
 
 // asteriskItem is UnorderedListItemContent: inline items (a bare "*" cannot
@@ -505,6 +522,33 @@ func (p *parser) paragraph(i int) int {
 	return end
 }
 
+// plainWordEnd returns where a run of blanks or a plain word starting at i
+// ends, or i when the unit c at i may start anything else. For a word it
+// answers what InlineItemPattern would, without trying every construct:
+// a word of letters that reaches no "@", "://", "." or "_", is not followed
+// by "#" and cannot start an emoticon or a color is a PlainRun.
+func (p *parser) plainWordEnd(i int, c uint16) int {
+	if c == ' ' || c == '\t' {
+		return p.skipSpaces(i)
+	}
+	if !isASCIIAlpha(c) || p.emoticons && emoticonStarts.has(c) || p.colors && c == 'c' ||
+		i+1 < p.n && p.s[i+1] == '#' {
+		return i
+	}
+	w := p.words()[i]
+	if e := int(w.email); e < p.n && p.s[e] == '@' {
+		return i
+	}
+	if u := int(w.url); p.is(u, "://") || p.at(u) == '.' && u < p.n {
+		return i
+	}
+	if a := int(w.alnum); a < p.n && p.s[a] == '_' {
+		return i
+	}
+	p.steps++
+	return int(w.plain)
+}
+
 // inline is Inline: inline items (or any unit but a line break), then an
 // optional line break.
 //
@@ -530,8 +574,24 @@ func (p *parser) inline(i int) ([]Node, int) {
 		runStart = -1
 	}
 	for i < p.n {
+		c := p.s[i]
+		if !afterEmoji {
+			// Blanks and plain words, most of a message, extend the run
+			// without a node of their own.
+			if j := p.plainWordEnd(i, c); j > i {
+				items++
+				if runStart >= 0 && i == runEnd {
+					lastPiece, runEnd = runEnd, j
+				} else {
+					flush(false)
+					runStart, runEnd, lastPiece = i, j, i
+				}
+				i = j
+				continue
+			}
+		}
 		var end int
-		if c := p.s[i]; c == ' ' || c == '\t' {
+		if c == ' ' || c == '\t' {
 			// Blanks are always Whitespace; skip the general dispatch.
 			end = p.setPlain(i, p.skipSpaces(i))
 		} else if end = p.inlineItem(i); end < 0 {

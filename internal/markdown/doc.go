@@ -32,14 +32,16 @@
 // # Where it differs
 //
 // The reference re-evaluates rules at the same position again and again and
-// is quadratic, even cubic, on some inputs; this package memoizes those rules
-// and caches shared scans, so parsing is linear (FuzzParse checks it with a
-// step counter). The reference also recurses once per emoticon in a run of
+// is quadratic, even cubic, on some inputs; this package memoizes those rules,
+// caches shared scans, and only measures where a candidate ends until its
+// nodes are known to be kept, so parsing is linear (FuzzParse checks it with
+// a step counter). The reference also recurses once per emoticon in a run of
 // emoticons and throws "Maximum call stack size exceeded" after a few
 // thousand of them, leaving such a message without md, where Parse returns
-// the tree. Finally, Go strings cannot hold lone surrogates: where the grammar
-// would split a surrogate pair between two nodes (no known input does), the
-// halves become U+FFFD.
+// the tree. Finally, Go strings cannot hold lone surrogates: pieces of text
+// that split a surrogate pair are joined by position so that the pair comes
+// out whole, but where the grammar would leave the halves in two separate
+// nodes (no known input does), they become U+FFFD.
 //
 // The package imports nothing from the rest of Liftoff.
 package markdown

@@ -11,7 +11,7 @@ func (p *parser) emoji(i int) int {
 		if j > i+1 && p.at(j) == ':' && j < p.n {
 			code := p.str(i+1, j)
 			n := textNode(Emoji, code)
-			n.Attrs = &Attrs{ShortCode: code}
+			n.Attrs = p.attrs(Attrs{ShortCode: code})
 			n.start, n.end = int32(i), int32(j+1)
 			p.res = n
 			return j + 1
@@ -23,7 +23,7 @@ func (p *parser) emoji(i int) int {
 		return -1
 	}
 	n := node(Emoji, nil)
-	n.Attrs = &Attrs{Unicode: p.str(i, end)}
+	n.Attrs = p.attrs(Attrs{Unicode: p.str(i, end)})
 	p.res = n
 	return end
 }
@@ -274,7 +274,7 @@ func (p *parser) emoticon(i int) int {
 		for _, e := range g.texts {
 			if end := p.matchText(i, e); end >= 0 {
 				n := textNode(Emoji, p.str(i, end))
-				n.Attrs = &Attrs{ShortCode: g.code}
+				n.Attrs = p.attrs(Attrs{ShortCode: g.code})
 				n.start, n.end = int32(i), int32(end)
 				p.res = n
 				return end

@@ -60,13 +60,13 @@ func (p *parser) bold(i int) int {
 	p.flags |= skipBold
 	end := -1
 	if p.at(i+1) == '*' {
-		if items, e := p.content(ruleBoldContent, i+2, p.boldContentItem); e >= 0 && p.is(e, "**") {
-			p.res, end = node(Bold, items()), e+2
+		if e := p.content(ruleBoldContent, i+2); e >= 0 && p.is(e, "**") {
+			p.res, end = node(Bold, p.items(ruleBoldContent, i+2, e)), e+2
 		}
 	}
 	if end < 0 {
-		if items, e := p.content(ruleBoldContent, i+1, p.boldContentItem); e >= 0 && p.at(e) == '*' && e < p.n {
-			p.res, end = node(Bold, items()), e+1
+		if e := p.content(ruleBoldContent, i+1); e >= 0 && p.at(e) == '*' && e < p.n {
+			p.res, end = node(Bold, p.items(ruleBoldContent, i+1, e)), e+1
 		}
 	}
 	p.flags = entry
@@ -76,8 +76,10 @@ func (p *parser) bold(i int) int {
 // boldContentItem is one item of BoldContent: a preferential item, a run
 // of plain units, any unit but a line break, "*" or a blank, or a Line.
 func (p *parser) boldContentItem(i int) int {
-	if end := p.boldItem(i); end >= 0 {
-		return end
+	if !p.plainLetter(i) {
+		if end := p.boldItem(i); end >= 0 {
+			return end
+		}
 	}
 	j := i
 	for j < p.n && isBoldRun(p.s[j]) {
@@ -93,21 +95,17 @@ func (p *parser) boldContentItem(i int) int {
 	return p.line(i)
 }
 
-func noItems() []Node { return nil }
-
-// content parses the items of an emphasis from i: item parses one and
-// returns its end or -1. It returns where the items stop (-1 if there are
-// none) and a function that builds the reduced list, to be called only when
-// the emphasis closes there.
+// content parses the items of an emphasis from i and returns where they
+// stop, or -1 if there are none. The caller builds the items with items
+// only once the emphasis is known to close there.
 //
 // An emphasis that never closes makes the reference scan to the end of the
 // line from every marker, which is quadratic; the item boundaries it passes
 // all lead to the same end, so the end is cached per boundary and later
 // scans stop at the first boundary already seen. For the same reason the
-// items are only built once the emphasis is known to close, and not at all
-// when measuring: emphases opening at different markers can share one long
-// content, and building it for each would be quadratic again.
-func (p *parser) content(rule int, i int, item func(int) int) (func() []Node, int) {
+// scan only measures: emphases opening at different markers can share one
+// long content, and building it for each would be quadratic again.
+func (p *parser) content(rule int, i int) int {
 	// Contents nest (a bold inside an italic), so the list is per call.
 	var buf [32]int32
 	visited := buf[:0]
@@ -122,7 +120,7 @@ func (p *parser) content(rule int, i int, item func(int) int) (func() []Node, in
 		visited = append(visited, int32(k))
 		e := -1
 		if k < p.n {
-			e = item(k)
+			e = p.contentItem(rule, k)
 		}
 		if e < 0 {
 			end = k
@@ -135,20 +133,53 @@ func (p *parser) content(rule int, i int, item func(int) int) (func() []Node, in
 	}
 	p.flags = entry
 	if end == i {
-		return nil, -1
+		return -1
 	}
-	if entry&measure != 0 {
-		return noItems, end
+	return end
+}
+
+// items builds the reduced list of the content items from i to end, which
+// content returned; when measuring, the list is left out.
+func (p *parser) items(rule int, i, end int) []Node {
+	if p.flags&measure != 0 {
+		return nil
 	}
-	collect := func() []Node {
-		base := len(p.stack)
-		for k := i; k < end && k >= 0; {
-			k = item(k)
-			p.stack = append(p.stack, p.res)
+	base := len(p.stack)
+	for k := i; k < end && k >= 0; {
+		k = p.contentItem(rule, k)
+		p.stack = append(p.stack, p.res)
+	}
+	return p.reduceFrom(base)
+}
+
+// contentItem parses one item of the content of rule at k.
+func (p *parser) contentItem(rule int, k int) int {
+	switch rule {
+	case ruleBoldContent:
+		return p.boldContentItem(k)
+	case ruleItalicContent:
+		return p.italicContentItem(k)
+	}
+	return p.strikeItem(k)
+}
+
+// plainLetter reports whether the unit at i is a letter that starts none of
+// the preferential items of emphasis content, so that the item there is a
+// plain run: it is no emoticon, no "x@y" or "x#1", and no "word_".
+// Content is mostly such words, and skipping the alternatives (and the memo
+// of boldItem and italicItem) for them saves much of the work.
+func (p *parser) plainLetter(i int) bool {
+	c := p.s[i]
+	if !isASCIIAlpha(c) || p.emoticons && emoticonStarts.has(c) {
+		return false
+	}
+	if i+1 < p.n {
+		if d := p.s[i+1]; d == '@' || d == '#' {
+			return false
 		}
-		return p.reduceFrom(base)
 	}
-	return collect, end
+	a := int(p.words()[i].alnum)
+	return a >= p.n || p.s[a] != '_'
 }
 
 // boldItem is BoldContentPreferentialItemPattern. With emoticons on, its
@@ -229,7 +260,7 @@ func (p *parser) italic(i int) int {
 // italicWord is the first alternative of Italic: letters and digits
 // followed by "_" or "__" stay text.
 func (p *parser) italicWord(i int) int {
-	k := int(p.words().alnum[i])
+	k := int(p.words()[i].alnum)
 	if p.at(k) != '_' || k >= p.n {
 		return -1
 	}
@@ -244,12 +275,13 @@ func (p *parser) italicAlternatives(i int) int {
 	// The content after "__" and after "_" is each parsed once and shared
 	// by the two alternatives that need it.
 	double := p.at(i+1) == '_' && i+1 < p.n
-	var items2, items1 func() []Node
 	end2, end1 := -1, -1
 	if double {
-		items2, end2 = p.content(ruleItalicContent, i+2, p.italicContentItem)
+		end2 = p.content(ruleItalicContent, i+2)
 	}
-	items1, end1 = p.content(ruleItalicContent, i+1, p.italicContentItem)
+	end1 = p.content(ruleItalicContent, i+1)
+	items2 := func() []Node { return p.items(ruleItalicContent, i+2, end2) }
+	items1 := func() []Node { return p.items(ruleItalicContent, i+1, end1) }
 
 	wordEnd := func(k int, in func(uint16) bool) int {
 		start := k
@@ -296,8 +328,10 @@ func (p *parser) textList(open, openEnd int, items []Node, close, closeEnd, word
 // item, a run of plain units, any unit but a line break, "_" or a blank, or
 // a Line.
 func (p *parser) italicContentItem(i int) int {
-	if end := p.italicItem(i); end >= 0 {
-		return end
+	if !p.plainLetter(i) {
+		if end := p.italicItem(i); end >= 0 {
+			return end
+		}
 	}
 	j := i
 	for j < p.n && isItalicRun(p.s[j]) {
@@ -374,13 +408,13 @@ func (p *parser) strike(i int) int {
 	p.flags |= skipStrike
 	end := -1
 	if p.at(i+1) == '~' {
-		if items, e := p.content(ruleStrikeContent, i+2, p.strikeItem); e >= 0 && p.is(e, "~~") {
-			p.res, end = node(Strike, items()), e+2
+		if e := p.content(ruleStrikeContent, i+2); e >= 0 && p.is(e, "~~") {
+			p.res, end = node(Strike, p.items(ruleStrikeContent, i+2, e)), e+2
 		}
 	}
 	if end < 0 {
-		if items, e := p.content(ruleStrikeContent, i+1, p.strikeItem); e >= 0 && p.at(e) == '~' && e < p.n {
-			p.res, end = node(Strike, items()), e+1
+		if e := p.content(ruleStrikeContent, i+1); e >= 0 && p.at(e) == '~' && e < p.n {
+			p.res, end = node(Strike, p.items(ruleStrikeContent, i+1, e)), e+1
 		}
 	}
 	p.flags = entry

@@ -151,7 +151,7 @@ func (p *parser) inlineGeneral(i int) int {
 		// Only the word alternative of Italic can start with a letter or
 		// digit; it needs an "_" after the word.
 		if p.flags&skipItalic == 0 {
-			if k := int(p.words().alnum[i]); k < p.n && p.s[k] == '_' {
+			if k := int(p.words()[i].alnum); k < p.n && p.s[k] == '_' {
 				if end := p.italicWord(i); end >= 0 {
 					return end
 				}
@@ -197,7 +197,7 @@ func (p *parser) whitespace(i int) int {
 
 // plainRun is PlainRun: units that start no construct.
 func (p *parser) plainRun(i int) int {
-	j := int(p.words().plain[i])
+	j := int(p.words()[i].plain)
 	if j == i {
 		return -1
 	}
@@ -367,7 +367,7 @@ func (p *parser) color(i int) int {
 		a = ch[3]
 	}
 	n := node(Color, nil)
-	n.Attrs = &Attrs{R: ch[0], G: ch[1], B: ch[2], A: a}
+	n.Attrs = p.attrs(Attrs{R: uint8(ch[0]), G: uint8(ch[1]), B: uint8(ch[2]), A: uint8(a)})
 	p.res = n
 	return k
 }

@@ -69,7 +69,7 @@ func (p *parser) angleLink(i int) int {
 	if k == j+1 || p.at(k) != '>' || k >= p.n {
 		return -1
 	}
-	p.res = linkNode(href, []Node{p.plain(j+1, k)})
+	p.res = linkNode(href, p.one(p.plain(j+1, k)))
 	return k + 1
 }
 
@@ -212,7 +212,7 @@ func (p *parser) image(i int) int {
 	n := node(Image, nil)
 	n.Text = href
 	if label != nil {
-		n.Attrs = &Attrs{Label: label}
+		n.Attrs = p.attrs(Attrs{Label: label})
 	}
 	p.res = n
 	return e + 1
@@ -269,21 +269,21 @@ func (p *parser) autolinkedPhone(i int) int {
 	if len(number) < 5 {
 		return p.setPlain(i, end)
 	}
-	p.res = linkNode("tel:"+number, []Node{p.plain(i, end)})
+	p.res = linkNode("tel:"+number, p.one(p.plain(i, end)))
 	return end
 }
 
 // emailAhead is the lookahead before AutolinkedEmail: the word reaches an
 // "@" before any blank.
 func (p *parser) emailAhead(i int) bool {
-	e := int(p.words().email[i])
+	e := int(p.words()[i].email)
 	return e < p.n && p.s[e] == '@'
 }
 
 // urlAhead is the lookahead before AutolinkedURL: the word reaches "://" or
 // "." before any blank, ":", "/" or "@".
 func (p *parser) urlAhead(i int) bool {
-	e := int(p.words().url[i])
+	e := int(p.words()[i].url)
 	return p.is(e, "://") || p.at(e) == '.' && e < p.n
 }
 
@@ -303,7 +303,7 @@ func (p *parser) autolinkedEmail(i int) int {
 		return -1
 	}
 	if p.emailKnown(start, end) {
-		p.res = linkNode("mailto:"+p.str(start, end), []Node{p.plain(start, end)})
+		p.res = linkNode("mailto:"+p.str(start, end), p.one(p.plain(start, end)))
 		return end
 	}
 	return p.setPlain(start, end)
@@ -386,7 +386,7 @@ func (p *parser) autolinkedURL(i int) int {
 	}
 	j := p.scanEnd(&p.autoURLEnd, h, p.autoURLStep)
 	if href, ok := p.autoLink(i, j); ok {
-		p.res = linkNode(href, []Node{p.plain(i, j)})
+		p.res = linkNode(href, p.one(p.plain(i, j)))
 		return j
 	}
 	return p.setPlain(i, j)

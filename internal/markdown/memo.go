@@ -34,6 +34,10 @@ type memoEntry struct {
 // for a match, puts the node in p.res.
 func (p *parser) lookup(rule int, pos int) (int, bool) {
 	v, ok := p.ruleMemo.get(memoKey(rule, p.flags, pos))
+	if !ok && p.flags&measure != 0 {
+		// Whatever was built in full serves a measuring parse as well.
+		v, ok = p.ruleMemo.get(memoKey(rule, p.flags&^measure, pos))
+	}
 	if !ok {
 		return 0, false
 	}
@@ -48,7 +52,13 @@ func (p *parser) lookup(rule int, pos int) (int, bool) {
 // remember memoizes a rule result (the node is p.res when end >= 0) and
 // returns end.
 func (p *parser) remember(rule int, pos int, end int) int {
-	k := memoKey(rule, p.flags, pos)
+	flags := p.flags
+	if flags&measure != 0 && (end < 0 || complete(p.res.Type)) {
+		// Where a rule ends does not depend on measuring, and these nodes
+		// are the same either way: share them with the full parse.
+		flags &^= measure
+	}
+	k := memoKey(rule, flags, pos)
 	if end < 0 {
 		p.ruleMemo.put(k, -1)
 		return -1
@@ -58,9 +68,20 @@ func (p *parser) remember(rule int, pos int, end int) int {
 	return end
 }
 
-// lookupEnd and rememberEnd memoize rules whose result is only an end.
+// complete reports whether a node of type t is built the same when
+// measuring: it has no emphasis or link label inside.
+func complete(t NodeType) bool {
+	switch t {
+	case PlainText, Emoji, MentionUser, MentionChannel, InlineCode, Timestamp:
+		return true
+	}
+	return false
+}
+
+// lookupEnd and rememberEnd memoize rules whose result is only an end,
+// which measuring does not change.
 func (p *parser) lookupEnd(rule int, pos int) (int, bool) {
-	v, ok := p.ruleMemo.get(memoKey(rule, p.flags, pos))
+	v, ok := p.ruleMemo.get(memoKey(rule, p.flags&^measure, pos))
 	if !ok {
 		return 0, false
 	}
@@ -68,7 +89,7 @@ func (p *parser) lookupEnd(rule int, pos int) (int, bool) {
 }
 
 func (p *parser) rememberEnd(rule int, pos int, end int) {
-	p.ruleMemo.put(memoKey(rule, p.flags, pos), int32(-(end + 2)))
+	p.ruleMemo.put(memoKey(rule, p.flags&^measure, pos), int32(-(end + 2)))
 }
 
 // memoTable is an open-addressing hash map from non-zero keys to int32,
@@ -145,8 +166,9 @@ func (t *memoTable) grow() {
 // otherwise.
 func (p *parser) scanEnd(cache *scanCache, i int, next func(j int) int) int {
 	p.prepare(cache)
-	visited := p.visited[:0]
-	defer func() { p.visited = visited[:0] }()
+	// A step may run a scan of its own (a domain group scans its labels),
+	// so the visited positions are kept as a stack above base.
+	base := len(p.visited)
 	j := i
 	end := -1
 	for {
@@ -154,7 +176,7 @@ func (p *parser) scanEnd(cache *scanCache, i int, next func(j int) int) int {
 			end = v
 			break
 		}
-		visited = append(visited, int32(j))
+		p.visited = append(p.visited, int32(j))
 		k := -1
 		if j < p.n {
 			k = next(j)
@@ -165,10 +187,11 @@ func (p *parser) scanEnd(cache *scanCache, i int, next func(j int) int) int {
 		}
 		j = k
 	}
-	p.steps += len(visited) + 1
-	for _, v := range visited {
+	p.steps += len(p.visited) - base + 1
+	for _, v := range p.visited[base:] {
 		cache.store(int(v), end)
 	}
+	p.visited = p.visited[:base]
 	return end
 }
 
@@ -348,28 +371,24 @@ var wordClass = func() (t [128]uint8) {
 	return t
 }()
 
-// wordRuns holds, per position, the ends of the four runs starting there.
-type wordRuns struct {
-	email, url, alnum, plain []int32
+// wordRun holds the ends of the four runs that start at a position.
+type wordRun struct {
+	email, url, alnum, plain int32
 }
 
 // words computes the word-level runs on first use in a parse.
-func (p *parser) words() *wordRuns {
-	w := &p.wordRuns
+func (p *parser) words() []wordRun {
 	if p.wordsReady {
-		return w
+		return p.wordRuns
 	}
 	n := p.n
-	grow := func(b []int32) []int32 {
-		if cap(b) < n+1 {
-			return make([]int32, n+1)
-		}
-		return b[:n+1]
+	if cap(p.wordRuns) < n+1 {
+		p.wordRuns = make([]wordRun, n+1)
 	}
-	w.email, w.url, w.alnum, w.plain = grow(w.email), grow(w.url), grow(w.alnum), grow(w.plain)
-	email, url, alnum, plain := w.email, w.url, w.alnum, w.plain
+	w := p.wordRuns[:n+1]
+	p.wordRuns = w
 	e, u, a, pl := int32(n), int32(n), int32(n), int32(n)
-	email[n], url[n], alnum[n], plain[n] = e, u, a, pl
+	w[n] = wordRun{e, u, a, pl}
 	s := p.s[:n]
 	for k := n - 1; k >= 0; k-- {
 		cls := wordEmail | wordURL | wordPlain
@@ -391,7 +410,7 @@ func (p *parser) words() *wordRuns {
 		if cls&wordPlain == 0 {
 			pl = here
 		}
-		email[k], url[k], alnum[k], plain[k] = e, u, a, pl
+		w[k] = wordRun{e, u, a, pl}
 	}
 	p.steps += n
 	p.wordsReady = true

@@ -117,22 +117,23 @@ type Node struct {
 	start, end int32
 }
 
-// Attrs carries the attributes that only some node types have.
+// Attrs carries the attributes that only some node types have. The fields
+// are ordered and sized to keep it small: a message has one per emoji.
 type Attrs struct {
-	Level     int     // HEADING: 1 to 4.
-	Language  string  // CODE: the fence's language, "none" when absent.
-	HasNumber bool    // LIST_ITEM: whether the item is numbered.
-	Number    float64 // LIST_ITEM: the number, when HasNumber.
-	Status    bool    // TASK: whether the box is ticked.
 	ShortCode string  // EMOJI: the short code (":smile:" gives "smile").
 	Unicode   string  // EMOJI: the emoji itself, for unicode emoji.
-	Label     *Node   // IMAGE: the label node.
-	R, G, B   int     // COLOR: the channels, 0 to 255.
-	A         int     // COLOR: alpha, 0 to 255.
+	Language  string  // CODE: the fence's language, "none" when absent.
 	Format    string  // TIMESTAMP: one of t T d D f F R.
-	Fallback  *[2]int // TIMESTAMP, HORIZONTAL_RULE, TABLE: source range in UTF-16 units.
 	Align     string  // TABLE_CELL: "left", "center", "right" or "" (absent).
+	Label     *Node   // IMAGE: the label node.
 	Header    []Node  // TABLE: the header cells.
+	Fallback  *[2]int // TIMESTAMP, HORIZONTAL_RULE, TABLE: source range in UTF-16 units.
+	Number    float64 // LIST_ITEM: the number, when HasNumber.
+	Level     uint8   // HEADING: 1 to 4.
+	R, G, B   uint8   // COLOR: the channels.
+	A         uint8   // COLOR: alpha.
+	HasNumber bool    // LIST_ITEM: whether the item is numbered.
+	Status    bool    // TASK: whether the box is ticked.
 }
 
 // MarshalJSON encodes the node in the reference parser's shape.

@@ -90,6 +90,10 @@ type parser struct {
 
 	// chunk is where nodes(n) carves lists of the tree from; see nodes.
 	chunk []Node
+	// attrChunk is where attrs carves attributes from; like chunk it
+	// belongs to the tree.
+	attrChunk []Attrs
+	pairChunk [][2]int
 
 	// linkRefs memoizes markdownLinkRef, which only depends on the position.
 	linkRefs map[int]linkRefMemo
@@ -101,7 +105,7 @@ type parser struct {
 	scratch16 []uint16
 
 	// Lazily filled scan caches; see runEnd and nextMatch.
-	wordRuns                      wordRuns
+	wordRuns                      []wordRun
 	wordsReady                    bool
 	extraRun, linkExtraRun        scanCache
 	urlBodyEnd, mdURLBodyEnd      scanCache
@@ -111,7 +115,7 @@ type parser struct {
 	starRun, underscoreRun        scanCache
 	tildeRun                      scanCache
 	katexInlineEnd, katexBlockEnd scanCache
-	// visited is scanEnd's scratch space.
+	// visited is scanEnd's scratch stack.
 	visited []int32
 	// gen is the generation of this parse in the scan caches.
 	gen uint32
@@ -192,6 +196,7 @@ func (p *parser) reset(text string, o Options) {
 	}
 	p.inlineMemo = p.inlineMemo[:0]
 	p.memo = p.memo[:0]
+	p.visited = p.visited[:0]
 	p.ruleMemo.reset()
 	clear(p.linkRefs)
 	// A new generation invalidates every cached scan; see scanCache.
@@ -209,8 +214,8 @@ func (p *parser) reset(text string, o Options) {
 }
 
 // caches lists the parser's scan caches.
-func (p *parser) caches() []*scanCache {
-	return []*scanCache{&p.extraRun, &p.linkExtraRun,
+func (p *parser) caches() [17]*scanCache {
+	return [...]*scanCache{&p.extraRun, &p.linkExtraRun,
 		&p.katexInlineEnd, &p.katexBlockEnd, &p.urlBodyEnd, &p.mdURLBodyEnd, &p.autoURLEnd,
 		&p.titleRun, &p.textRun, &p.domainEnd, &p.domainGroupEnd, &p.localEnd, &p.atRun,
 		&p.spaceRun, &p.starRun, &p.underscoreRun, &p.tildeRun}
@@ -226,6 +231,7 @@ func (p *parser) release() {
 	p.memo = p.memo[:0]
 	p.res = Node{}
 	p.chunk = nil
+	p.attrChunk, p.pairChunk = nil, nil
 	p.src = ""
 	p.customDomains = nil
 	p.now, p.loc = nil, nil
@@ -326,6 +332,31 @@ func node(t NodeType, children []Node) Node {
 // textNode makes a node whose value is a string (or a PLAIN_TEXT of it).
 func textNode(t NodeType, text string) Node {
 	return Node{Type: t, Text: text, start: -1, end: -1}
+}
+
+// one returns a list of the tree holding just n.
+func (p *parser) one(n Node) []Node {
+	return append(p.nodes(1), n)
+}
+
+// attrs returns a copy of a in the tree's storage. Attributes are carved
+// from chunks like lists: emoji alone would otherwise cost an allocation
+// each.
+func (p *parser) attrs(a Attrs) *Attrs {
+	if len(p.attrChunk) == cap(p.attrChunk) {
+		p.attrChunk = make([]Attrs, 0, 16)
+	}
+	p.attrChunk = append(p.attrChunk, a)
+	return &p.attrChunk[len(p.attrChunk)-1]
+}
+
+// fallback returns a source range for Attrs.Fallback, from the tree's storage.
+func (p *parser) fallback(i, j int) *[2]int {
+	if len(p.pairChunk) == cap(p.pairChunk) {
+		p.pairChunk = make([][2]int, 0, 16)
+	}
+	p.pairChunk = append(p.pairChunk, [2]int{i, j})
+	return &p.pairChunk[len(p.pairChunk)-1]
 }
 
 // nodes returns an empty slice with room for n nodes, for a list of the

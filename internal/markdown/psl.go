@@ -13,42 +13,102 @@ import (
 // testdata/npm/gen-tables.mjs from tldts 6.1.86 (which carries the list at
 // publicsuffix/list commit 54ed390e, 2025-04-11, MPL-2.0).
 
+// The tries are held without pointers (nodes refer to each other and to
+// their labels in pslRules by index) so that the garbage collector, which
+// would otherwise walk some ten thousand small maps in every cycle, can
+// skip them.
+
 // suffixNode is a node of a public-suffix trie keyed by labels from the
-// right; rule marks the end of a rule.
+// right: its label is pslRules[off:off+size], under the node parent; rule
+// marks the end of a rule.
 type suffixNode struct {
-	rule     bool
-	children map[string]*suffixNode
+	parent int32
+	off    uint32
+	size   uint16
+	rule   bool
 }
 
-var (
-	pslOnce       sync.Once
-	pslRulesTrie  *suffixNode
-	pslExceptions *suffixNode
+// Roots of the two tries: rules and exceptions ("!" lines).
+const (
+	pslRulesRoot      = 0
+	pslExceptionsRoot = 1
 )
+
+var (
+	pslOnce  sync.Once
+	pslNodes []suffixNode
+	// pslEdges is an open-addressing table of child links: a node index
+	// plus one, or 0 for an empty slot, placed by pslHash of the parent and
+	// the label.
+	pslEdges []int32
+)
+
+func pslHash(parent int32, label string) uint32 {
+	h := uint32(2166136261) ^ uint32(parent)*16777619
+	for i := 0; i < len(label); i++ {
+		h = (h ^ uint32(label[i])) * 16777619
+	}
+	return h
+}
+
+// pslChild returns the child of parent labelled label, or -1.
+func pslChild(parent int32, label string) int32 {
+	mask := uint32(len(pslEdges) - 1)
+	for i := pslHash(parent, label) & mask; ; i = (i + 1) & mask {
+		v := pslEdges[i]
+		if v == 0 {
+			return -1
+		}
+		n := &pslNodes[v-1]
+		if n.parent == parent && pslRules[n.off:n.off+uint32(n.size)] == label {
+			return v - 1
+		}
+	}
+}
 
 // loadPSL builds the tries from pslRules on first use.
 func loadPSL() {
-	pslRulesTrie = &suffixNode{children: map[string]*suffixNode{}}
-	pslExceptions = &suffixNode{children: map[string]*suffixNode{}}
-	for _, line := range strings.Split(pslRules, "\n") {
+	lines := strings.Count(pslRules, "\n")
+	// Each rule has a few labels; the node count is found as they are added.
+	pslNodes = make([]suffixNode, 2, 2*lines)
+	size := 1
+	for size < 4*lines {
+		size *= 2
+	}
+	pslEdges = make([]int32, size)
+	mask := uint32(size - 1)
+	for off := 0; off < len(pslRules); {
+		end := off + strings.IndexByte(pslRules[off:], '\n')
+		if end < off {
+			end = len(pslRules)
+		}
+		line, lineOff := pslRules[off:end], off
+		off = end + 1
 		if line == "" {
 			continue
 		}
-		root := pslRulesTrie
+		n := int32(pslRulesRoot)
 		if line[0] == '!' {
-			root, line = pslExceptions, line[1:]
+			n, line, lineOff = pslExceptionsRoot, line[1:], lineOff+1
 		}
-		labels := strings.Split(line, ".")
-		n := root
-		for i := len(labels) - 1; i >= 0; i-- {
-			c := n.children[labels[i]]
-			if c == nil {
-				c = &suffixNode{children: map[string]*suffixNode{}}
-				n.children[labels[i]] = c
+		// Labels from the right.
+		for stop := len(line); stop > 0; {
+			begin := strings.LastIndexByte(line[:stop], '.') + 1
+			label := line[begin:stop]
+			c := pslChild(n, label)
+			if c < 0 {
+				c = int32(len(pslNodes))
+				pslNodes = append(pslNodes, suffixNode{parent: n, off: uint32(lineOff + begin), size: uint16(len(label))})
+				i := pslHash(n, label) & mask
+				for pslEdges[i] != 0 {
+					i = (i + 1) & mask
+				}
+				pslEdges[i] = c + 1
 			}
 			n = c
+			stop = begin - 1
 		}
-		n.rule = true
+		pslNodes[n].rule = true
 	}
 }
 
@@ -57,16 +117,16 @@ func loadPSL() {
 // isIcann || isPrivate amounts to when private domains are allowed.
 func pslMatch(host []uint16) bool {
 	pslOnce.Do(loadPSL)
-	return pslWalk(pslExceptions, host) || pslWalk(pslRulesTrie, host)
+	return pslWalk(pslExceptionsRoot, host) || pslWalk(pslRulesRoot, host)
 }
 
 // pslWalk follows the labels of host from the right, taking a "*" child
 // when the label has no child of its own, as tldts does.
-func pslWalk(n *suffixNode, host []uint16) bool {
+func pslWalk(n int32, host []uint16) bool {
 	var buf [64]byte
 	end := len(host)
 	for done := false; ; {
-		if n.rule {
+		if pslNodes[n].rule {
 			return true
 		}
 		if done {
@@ -91,11 +151,11 @@ func pslWalk(n *suffixNode, host []uint16) bool {
 				label = utf8.AppendRune(label, r)
 			}
 		}
-		next, ok := n.children[string(label)]
-		if !ok {
-			next = n.children["*"]
+		next := pslChild(n, string(label))
+		if next < 0 {
+			next = pslChild(n, "*")
 		}
-		if next == nil {
+		if next < 0 {
 			return false
 		}
 		n = next

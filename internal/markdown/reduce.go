@@ -25,25 +25,32 @@ func (p *parser) reduceFrom(base int) []Node {
 // also demotes short-code emoji and emoticons that touch another emoji or a
 // non-blank text back to text: ":smile:" next to "word" becomes plain
 // ":smile:", an emoticon becomes its own characters. The result is a new
-// slice; items is not kept.
+// slice; items may be overwritten.
 func (p *parser) reduce(items []Node) []Node {
 	p.steps += len(items)
-	slow := false
+	lists, emoji := false, false
 	for i := range items {
-		if t := items[i].Type; t == typeList || t == Emoji {
-			slow = true
-			break
+		switch items[i].Type {
+		case typeList:
+			lists = true
+		case Emoji:
+			emoji = true
 		}
 	}
-	if !slow {
+	if !lists && !emoji {
 		return mergePlain(p, items)
 	}
-	flat := p.flatBuf[:0]
-	for i := range items {
-		if items[i].Type == typeList {
-			flat = append(flat, items[i].Children...)
-		} else {
-			flat = append(flat, items[i])
+	// The callers own items, so demotion can rewrite it in place; only
+	// flattening needs a copy.
+	flat := items
+	if lists {
+		flat = p.flatBuf[:0]
+		for i := range items {
+			if items[i].Type == typeList {
+				flat = append(flat, items[i].Children...)
+			} else {
+				flat = append(flat, items[i])
+			}
 		}
 	}
 	// The reference looks at each element with its raw neighbours, before
@@ -74,7 +81,9 @@ func (p *parser) reduce(items []Node) []Node {
 		prevType, prevText = raw.Type, raw.Text
 	}
 	out := mergePlain(p, flat)
-	p.flatBuf = flat[:0]
+	if lists {
+		p.flatBuf = flat[:0]
+	}
 	return out
 }
 
@@ -106,7 +115,11 @@ func mergePlain(p *parser, items []Node) []Node {
 		for j < len(items) && items[j].Type == PlainText {
 			j++
 		}
-		out = append(out, joinPlain(p, items[i:j]))
+		if j == i+1 {
+			out = append(out, items[i])
+		} else {
+			out = append(out, joinPlain(p, items[i:j]))
+		}
 		i = j
 	}
 	return out

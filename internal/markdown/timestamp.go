@@ -18,14 +18,14 @@ func (p *parser) timestamp(i int) int {
 	format, end := "t", -1
 	switch {
 	case p.at(j) == ':' && j+2 < p.n && isTimestampFormat(p.s[j+1]) && p.s[j+2] == '>':
-		format, end = string(rune(p.s[j+1])), j+3
+		format, end = p.str(j+1, j+2), j+3
 	case p.at(j) == '>' && j < p.n:
 		end = j + 1
 	default:
 		return -1
 	}
 	n := textNode(Timestamp, value)
-	n.Attrs = &Attrs{Format: format, Fallback: &[2]int{i, end}}
+	n.Attrs = p.attrs(Attrs{Format: format, Fallback: p.fallback(i, end)})
 	p.res = n
 	return end
 }

@@ -175,13 +175,47 @@ func (p *parser) domainLabel(i int) int {
 }
 
 // domainChars is DomainChar+. Every "_" or "." makes the grammar try a
-// domain name, so the walk is cached (see scanEnd).
+// domain name, so the walk is cached like scanEnd caches its walks. It is
+// written out because it is the innermost loop of every URL: a first pass
+// finds the end, a second stores it for each step start, letters and
+// digits being one-unit steps that need no call.
 func (p *parser) domainChars(i int) int {
-	j := p.scanEnd(&p.domainEnd, i, p.domainChar)
-	if j == i {
+	c := &p.domainEnd
+	p.prepare(c)
+	j, end, hit := i, -1, false
+	for {
+		if v, ok := c.load(j); ok {
+			end, hit = v, true
+			break
+		}
+		if j < p.n && isAlphaDigit(p.s[j]) {
+			j++
+			continue
+		}
+		k := p.domainChar(j)
+		if k < 0 {
+			end = j
+			break
+		}
+		j = k
+	}
+	stop := j
+	p.steps += stop - i + 1
+	for k := i; k < stop; {
+		c.store(k, end)
+		if isAlphaDigit(p.s[k]) {
+			k++
+		} else {
+			k = p.domainChar(k)
+		}
+	}
+	if !hit {
+		c.store(stop, end)
+	}
+	if end == i {
 		return -1
 	}
-	return j
+	return end
 }
 
 // domainChar is DomainChar. A letter or digit is one unit. Otherwise the

@@ -11,6 +11,10 @@ import (
 // valid. Schemes here never are special ones (http, https, …), because text
 // starting with those and "//" is linked without asking the parser.
 func canParseURL(s string) bool {
+	if strings.IndexByte(s, ':') < 0 {
+		// No scheme can end; most bare URLs ("www.example.org") stop here.
+		return false
+	}
 	s = strings.TrimFunc(s, func(r rune) bool { return r <= 0x20 })
 	if strings.ContainsAny(s, "\t\n\r") {
 		s = strings.Map(func(r rune) rune {
