@@ -33,6 +33,7 @@ type Store interface {
 	TeamStore
 	SettingStore
 	FileStore
+	IntegrationStore
 
 	// WithTx runs fn with a Store whose writes commit together when fn
 	// returns nil, and roll back otherwise. Nested calls join the outer

@@ -479,3 +479,48 @@ func (s *timedStore) AvatarOf(ctx context.Context, userID, roomID string) (a *ch
 	defer s.done("AvatarOf", time.Now(), &err)
 	return s.Store.AvatarOf(ctx, userID, roomID)
 }
+
+func (s *timedStore) CreateIntegration(ctx context.Context, in *chat.Integration) (err error) {
+	defer s.done("CreateIntegration", time.Now(), &err)
+	return s.Store.CreateIntegration(ctx, in)
+}
+
+func (s *timedStore) UpdateIntegration(ctx context.Context, in *chat.Integration) (err error) {
+	defer s.done("UpdateIntegration", time.Now(), &err)
+	return s.Store.UpdateIntegration(ctx, in)
+}
+
+func (s *timedStore) DeleteIntegration(ctx context.Context, id string) (err error) {
+	defer s.done("DeleteIntegration", time.Now(), &err)
+	return s.Store.DeleteIntegration(ctx, id)
+}
+
+func (s *timedStore) IntegrationByID(ctx context.Context, id string) (a *chat.Integration, err error) {
+	defer s.done("IntegrationByID", time.Now(), &err)
+	return s.Store.IntegrationByID(ctx, id)
+}
+
+func (s *timedStore) ListIntegrations(ctx context.Context, f chat.IntegrationFilter) (a []chat.Integration, b int, err error) {
+	defer s.done("ListIntegrations", time.Now(), &err)
+	return s.Store.ListIntegrations(ctx, f)
+}
+
+func (s *timedStore) AddIntegrationHistory(ctx context.Context, h *chat.IntegrationHistory) (err error) {
+	defer s.done("AddIntegrationHistory", time.Now(), &err)
+	return s.Store.AddIntegrationHistory(ctx, h)
+}
+
+func (s *timedStore) UpdateIntegrationHistory(ctx context.Context, h *chat.IntegrationHistory) (err error) {
+	defer s.done("UpdateIntegrationHistory", time.Now(), &err)
+	return s.Store.UpdateIntegrationHistory(ctx, h)
+}
+
+func (s *timedStore) IntegrationHistory(ctx context.Context, integrationID string, offset, limit int) (a []chat.IntegrationHistory, b int, err error) {
+	defer s.done("IntegrationHistory", time.Now(), &err)
+	return s.Store.IntegrationHistory(ctx, integrationID, offset, limit)
+}
+
+func (s *timedStore) ClearIntegrationHistory(ctx context.Context, integrationID string) (err error) {
+	defer s.done("ClearIntegrationHistory", time.Now(), &err)
+	return s.Store.ClearIntegrationHistory(ctx, integrationID)
+}

@@ -38,6 +38,7 @@ func Run(t *testing.T, open func(t *testing.T) chat.Store) {
 		{"Team", teamTests},
 		{"Setting", settingTests},
 		{"Upload", uploadTests},
+		{"Integration", integrationTests},
 		{"Tx", txTests},
 		{"Concurrency", concurrencyTests},
 	}
