@@ -1,57 +1,15 @@
 package sqlite
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 
 	"github.com/liftoff-chat/liftoff/internal/chat"
+	"github.com/liftoff-chat/liftoff/internal/store/storedoc"
 )
 
-// integrationDoc holds the integration fields that have no column, with
-// Rocket.Chat's names.
-//
-// CreatedBy is always written, even empty, so that the document is never
-// empty (jsonText would store "") and UpdateIntegration can carry it over
-// in SQL.
-type integrationDoc struct {
-	Username                          string      `json:"username,omitempty"`
-	UserID                            string      `json:"userId,omitempty"`
-	Channels                          []string    `json:"channel,omitempty"`
-	Alias                             string      `json:"alias,omitempty"`
-	Emoji                             string      `json:"emoji,omitempty"`
-	Avatar                            string      `json:"avatar,omitempty"`
-	Token                             string      `json:"token,omitempty"`
-	OverrideDestinationChannelEnabled bool        `json:"overrideDestinationChannelEnabled,omitempty"`
-	ScriptEnabled                     bool        `json:"scriptEnabled,omitempty"`
-	Script                            string      `json:"script,omitempty"`
-	ScriptEngine                      string      `json:"scriptEngine,omitempty"`
-	ScriptError                       string      `json:"scriptError,omitempty"`
-	Event                             string      `json:"event,omitempty"`
-	URLs                              []string    `json:"urls,omitempty"`
-	TriggerWords                      []string    `json:"triggerWords,omitempty"`
-	TriggerWordAnywhere               bool        `json:"triggerWordAnywhere,omitempty"`
-	ImpersonateUser                   bool        `json:"impersonateUser,omitempty"`
-	RetryFailedCalls                  bool        `json:"retryFailedCalls,omitempty"`
-	RetryCount                        int         `json:"retryCount,omitempty"`
-	RetryDelay                        string      `json:"retryDelay,omitempty"`
-	RunOnEdits                        bool        `json:"runOnEdits,omitempty"`
-	TargetRoom                        string      `json:"targetRoom,omitempty"`
-	CreatedBy                         userRefDoc  `json:"_createdBy"`
-	UpdatedBy                         *userRefDoc `json:"_updatedBy,omitempty"`
-}
-
 func integrationDocText(in *chat.Integration) (string, error) {
-	return jsonText(integrationDoc{
-		Username: in.Username, UserID: in.UserID, Channels: in.Channels, Alias: in.Alias, Emoji: in.Emoji,
-		Avatar: in.Avatar, Token: in.Token, OverrideDestinationChannelEnabled: in.OverrideDestinationChannelEnabled,
-		ScriptEnabled: in.ScriptEnabled, Script: in.Script, ScriptEngine: in.ScriptEngine, ScriptError: in.ScriptError,
-		Event: in.Event, URLs: in.URLs, TriggerWords: in.TriggerWords, TriggerWordAnywhere: in.TriggerWordAnywhere,
-		ImpersonateUser: in.ImpersonateUser, RetryFailedCalls: in.RetryFailedCalls, RetryCount: in.RetryCount,
-		RetryDelay: in.RetryDelay, RunOnEdits: in.RunOnEdits, TargetRoom: in.TargetRoom,
-		CreatedBy: toUserRefDoc(in.CreatedBy), UpdatedBy: toUserRefPtr(in.UpdatedBy),
-	})
+	return jsonText(storedoc.NewIntegration(in))
 }
 
 const integrationColumns = `id, type, name, enabled, created_at, updated_at, doc`
@@ -66,18 +24,11 @@ func scanIntegration(sc scanner) (*chat.Integration, error) {
 		return nil, err
 	}
 	in.CreatedAt, in.UpdatedAt = fromMS(created), fromMS(updated)
-	var d integrationDoc
+	var d storedoc.Integration
 	if err := fromJSON(doc, &d); err != nil {
 		return nil, err
 	}
-	in.Username, in.UserID, in.Channels = d.Username, d.UserID, d.Channels
-	in.Alias, in.Emoji, in.Avatar, in.Token = d.Alias, d.Emoji, d.Avatar, d.Token
-	in.OverrideDestinationChannelEnabled = d.OverrideDestinationChannelEnabled
-	in.ScriptEnabled, in.Script, in.ScriptEngine, in.ScriptError = d.ScriptEnabled, d.Script, d.ScriptEngine, d.ScriptError
-	in.Event, in.URLs, in.TriggerWords, in.TriggerWordAnywhere = d.Event, d.URLs, d.TriggerWords, d.TriggerWordAnywhere
-	in.ImpersonateUser, in.RetryFailedCalls, in.RetryCount = d.ImpersonateUser, d.RetryFailedCalls, d.RetryCount
-	in.RetryDelay, in.RunOnEdits, in.TargetRoom = d.RetryDelay, d.RunOnEdits, d.TargetRoom
-	in.CreatedBy, in.UpdatedBy = d.CreatedBy.ref(), d.UpdatedBy.refPtr()
+	d.Apply(&in)
 	return &in, nil
 }
 
@@ -189,60 +140,12 @@ func (s *Store) ListIntegrations(ctx context.Context, f chat.IntegrationFilter) 
 	return out, total, nil
 }
 
-// integrationHistoryDoc holds the history fields that have no column.
-//
-// Data and HTTPCallData are kept as strings holding their compact JSON
-// text, not as nested JSON: encoding/json would escape <, > and & inside
-// them, and the stores return exactly the bytes they were given,
-// compacted, as the PostgreSQL store (whose jsonb would also reorder keys)
-// does.
-type integrationHistoryDoc struct {
-	Event        string `json:"event,omitempty"`
-	Step         string `json:"step,omitempty"`
-	TriggerWord  string `json:"triggerWord,omitempty"`
-	URL          string `json:"url,omitempty"`
-	Data         string `json:"data,omitempty"`
-	HTTPCallData string `json:"httpCallData,omitempty"`
-	HTTPResult   string `json:"httpResult,omitempty"`
-	HTTPError    string `json:"httpError,omitempty"`
-	Error        bool   `json:"error,omitempty"`
-	ErrorStack   string `json:"errorStack,omitempty"`
-	Finished     bool   `json:"finished,omitempty"`
-}
-
-// compactJSON returns raw as compact JSON text, "" when empty; invalid JSON
-// is an error.
-func compactJSON(what string, raw json.RawMessage) (string, error) {
-	if len(raw) == 0 {
-		return "", nil
-	}
-	var buf bytes.Buffer
-	if err := json.Compact(&buf, raw); err != nil {
-		return "", fmt.Errorf("encode %s: %w", what, err)
-	}
-	return buf.String(), nil
-}
-
-func rawJSON(s string) json.RawMessage {
-	if s == "" {
-		return nil
-	}
-	return json.RawMessage(s)
-}
-
 func integrationHistoryDocText(h *chat.IntegrationHistory) (string, error) {
-	data, err := compactJSON("data", h.Data)
+	d, err := storedoc.NewIntegrationHistory(h)
 	if err != nil {
 		return "", err
 	}
-	call, err := compactJSON("httpCallData", h.HTTPCallData)
-	if err != nil {
-		return "", err
-	}
-	return jsonText(integrationHistoryDoc{
-		Event: h.Event, Step: h.Step, TriggerWord: h.TriggerWord, URL: h.URL, Data: data, HTTPCallData: call,
-		HTTPResult: h.HTTPResult, HTTPError: h.HTTPError, Error: h.Error, ErrorStack: h.ErrorStack, Finished: h.Finished,
-	})
+	return jsonText(d)
 }
 
 const integrationHistoryColumns = `id, integration_id, created_at, updated_at, doc`
@@ -257,13 +160,11 @@ func scanIntegrationHistory(sc scanner) (*chat.IntegrationHistory, error) {
 		return nil, err
 	}
 	h.CreatedAt, h.UpdatedAt = fromMS(created), fromMS(updated)
-	var d integrationHistoryDoc
+	var d storedoc.IntegrationHistory
 	if err := fromJSON(doc, &d); err != nil {
 		return nil, err
 	}
-	h.Event, h.Step, h.TriggerWord, h.URL = d.Event, d.Step, d.TriggerWord, d.URL
-	h.Data, h.HTTPCallData = rawJSON(d.Data), rawJSON(d.HTTPCallData)
-	h.HTTPResult, h.HTTPError, h.Error, h.ErrorStack, h.Finished = d.HTTPResult, d.HTTPError, d.Error, d.ErrorStack, d.Finished
+	d.Apply(&h)
 	return &h, nil
 }
 
