@@ -28,6 +28,9 @@ type NewMessage struct {
 	// TS is a client timestamp (DDP); within 10 s of the server's clock it
 	// is kept, beyond a minute the message is refused.
 	TS time.Time
+	// integration is set by webhooks, whose label stands whoever they
+	// post as (an outgoing webhook may impersonate the user it answers).
+	integration bool
 }
 
 // maxClientIDLength bounds client-chosen message ids, which end up in URLs
@@ -155,7 +158,7 @@ func (s *Service) prepareMessage(ctx context.Context, actor *chat.User, nm NewMe
 	// Only bots and integrations may label their messages as such; a bot
 	// label from anyone else is dropped rather than refused, because the
 	// JS SDK sends one whatever account it logs in with.
-	if len(nm.Bot) > 0 && isBot(actor) {
+	if len(nm.Bot) > 0 && (nm.integration || isBot(actor)) {
 		m.Bot = nm.Bot
 	}
 	if err := s.resolveMentions(ctx, s.store, m); err != nil {
@@ -163,10 +166,31 @@ func (s *Service) prepareMessage(ctx context.Context, actor *chat.User, nm NewMe
 	}
 	// Parsed here rather than in insertMessage, to keep the parser out of
 	// the write transaction.
-	if s.markdown != nil {
+	s.parseMarkdown(m)
+	return m, nil
+}
+
+// parseMarkdown sets what Rocket.Chat's beforeSave hook sets: md, the
+// text's tree, when there is text, and descriptionMd on the first
+// attachment when it has a description (a file's caption). Whatever a
+// client sent in their place is dropped.
+func (s *Service) parseMarkdown(m *chat.Message) {
+	m.MD = nil
+	var desc string
+	hasDesc := false
+	if len(m.Attachments) > 0 {
+		delete(m.Attachments[0], "descriptionMd")
+		desc, hasDesc = m.Attachments[0]["description"].(string)
+	}
+	if s.markdown == nil {
+		return
+	}
+	if m.Text != "" {
 		m.MD = s.markdown(m.Text, s.Setting)
 	}
-	return m, nil
+	if hasDesc {
+		m.Attachments[0]["descriptionMd"] = s.markdown(desc, s.Setting)
+	}
 }
 
 // isBot reports whether u is a bot or an app, by type or role.

@@ -96,11 +96,8 @@ func (s *Service) UpdateMessage(ctx context.Context, actor *chat.User, em EditMe
 		} else {
 			m.Text = em.Text
 			m.Mentions, m.Channels, m.GroupMention = probe.Mentions, probe.Channels, probe.GroupMention
-			m.MD = nil
-			if s.markdown != nil && m.Text != "" {
-				m.MD = s.markdown(m.Text, s.Setting)
-			}
 		}
+		s.parseMarkdown(m)
 		if em.CustomFields != nil {
 			m.CustomFields = em.CustomFields
 		}
@@ -117,6 +114,7 @@ func (s *Service) UpdateMessage(ctx context.Context, actor *chat.User, em EditMe
 	if err != nil {
 		return nil, err
 	}
+	s.messageEdited(ctx, r, out)
 	return out, nil
 }
 

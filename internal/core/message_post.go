@@ -23,6 +23,8 @@ type PostMessage struct {
 	Bot          map[string]any
 	Groupable    *bool
 	CustomFields map[string]any
+	// integration marks a webhook's post (see NewMessage).
+	integration bool
 }
 
 // Posted is one message PostMessage wrote, with the destination it was
@@ -59,7 +61,7 @@ func (s *Service) PostMessage(ctx context.Context, actor *chat.User, pm PostMess
 	}
 	nm := NewMessage{
 		Text: strings.TrimSpace(pm.Text), TMID: pm.TMID, Alias: pm.Alias, Attachments: pm.Attachments,
-		Bot: pm.Bot, Groupable: groupable, CustomFields: pm.CustomFields,
+		Bot: pm.Bot, Groupable: groupable, CustomFields: pm.CustomFields, integration: pm.integration,
 	}
 	if pm.Avatar != "" {
 		nm.Avatar = pm.Avatar

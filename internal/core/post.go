@@ -21,8 +21,8 @@ func (s *Service) insertMessage(ctx context.Context, tx chat.Store, o *outbox, r
 		m.TS = now
 	}
 	m.UpdatedAt = now
-	if m.MD == nil && m.Type == "" && s.markdown != nil {
-		m.MD = s.markdown(m.Text, s.Setting)
+	if m.MD == nil && m.Type == "" && m.Text != "" {
+		s.parseMarkdown(m)
 	}
 	updateLast := m.Type == "" && m.VisibleInRoom() && !m.Hidden
 	if err := tx.InsertMessage(ctx, m, updateLast); err != nil {
@@ -33,6 +33,7 @@ func (s *Service) insertMessage(ctx context.Context, tx chat.Store, o *outbox, r
 		r.LastMessage, r.LastMsgAt = m, m.TS
 	}
 	o.addData(chat.RoomTopic(r.ID), chat.Event{Kind: chat.EventMessage, RoomID: r.ID, MessageID: m.ID, At: now}, m)
+	s.messageSaved(ctx, o, r, m)
 
 	if m.TMID != "" {
 		if err := s.bumpThread(ctx, tx, o, m); err != nil {

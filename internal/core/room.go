@@ -234,6 +234,7 @@ func (s *Service) insertRoomWithMembers(ctx context.Context, tx chat.Store, o *o
 		}
 		return err
 	}
+	s.roomCreated(ctx, o, r, owner)
 	var members []chat.User
 	if names := trimmedUnique(usernames); len(names) > 0 {
 		found, err := tx.UsersByUsernames(ctx, names)

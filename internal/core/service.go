@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/liftoff-chat/liftoff/internal/chat"
+	"github.com/liftoff-chat/liftoff/internal/hookscript"
 )
 
 // Config wires a Service.
@@ -25,6 +26,8 @@ type Config struct {
 	// InstanceID identifies this process among the instances of a
 	// deployment.
 	InstanceID string
+	// Scripts runs integration scripts; nil uses one with default options.
+	Scripts *hookscript.Engine
 }
 
 // Service runs the use cases. It is safe for concurrent use.
@@ -36,6 +39,8 @@ type Service struct {
 	version    string
 	markdown   func(string, func(string) (any, bool)) json.RawMessage
 	instanceID string
+	scripts    *hookscript.Engine
+	outgoing   *outgoing // outgoing webhooks (outgoing.go)
 
 	// settings and permissions are read on every request, so they are
 	// cached and refreshed whenever they change (here or, through the bus,
@@ -62,12 +67,17 @@ func New(cfg Config) *Service {
 		version:    cfg.Version,
 		markdown:   cfg.Markdown,
 		instanceID: cfg.InstanceID,
+		scripts:    cfg.Scripts,
 		settings:   map[string]*chat.Setting{},
 		perms:      map[string]map[string]bool{},
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
+	if s.scripts == nil {
+		s.scripts = hookscript.New(hookscript.Options{Logger: s.log})
+	}
+	s.outgoing = newOutgoing(s)
 	if s.clock == nil {
 		s.clock = time.Now
 	}
@@ -77,6 +87,10 @@ func New(cfg Config) *Service {
 	s.started = s.now()
 	return s
 }
+
+// Close stops the outgoing webhook calls in flight and their pending
+// retries. Call it before closing the store.
+func (s *Service) Close() { s.outgoing.close() }
 
 // Store returns the service's store, for the adapters' health checks.
 func (s *Service) Store() chat.Store { return s.store }
@@ -100,7 +114,12 @@ func (s *Service) now() time.Time { return s.clock().UTC().Truncate(time.Millise
 // outbox collects the events of one use case, to publish after commit.
 type outbox struct {
 	items []outItem
+	after []func() // run after the publish
 }
+
+// afterCommit runs fn once the transaction has committed and its events
+// are published.
+func (o *outbox) afterCommit(fn func()) { o.after = append(o.after, fn) }
 
 type outItem struct {
 	topic string
@@ -145,13 +164,16 @@ func (s *Service) flush(ctx context.Context, o *outbox) {
 func (s *Service) tx(ctx context.Context, fn func(tx chat.Store, o *outbox) error) error {
 	var o outbox
 	err := s.store.WithTx(ctx, func(tx chat.Store) error {
-		o.items = o.items[:0]
+		o.items, o.after = o.items[:0], nil
 		return fn(tx, &o)
 	})
 	if err != nil {
 		return err
 	}
 	s.flush(ctx, &o)
+	for _, fn := range o.after {
+		fn()
+	}
 	return nil
 }
 

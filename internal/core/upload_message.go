@@ -77,6 +77,7 @@ func (f *Files) SendFileMessage(ctx context.Context, actor *chat.User, roomID, i
 		return nil, err
 	}
 	m.File, m.Files, m.Attachments = fileAttachments(u, thumb)
+	s.parseMarkdown(m)
 	var sub *chat.Subscription
 	if s.needsSubscription(ctx, actor, r) {
 		if sub, err = s.subscription(ctx, s.store, r.ID, actor.ID); err != nil {

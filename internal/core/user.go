@@ -243,6 +243,7 @@ func (s *Service) createUser(ctx context.Context, nu NewUser) (*chat.User, error
 			}
 			return err
 		}
+		s.userCreated(ctx, o, u)
 		if !nu.JoinDefaultChannels {
 			return nil
 		}

@@ -14,7 +14,7 @@ const (
 )
 
 // corsPrefixes are the paths that other sites' clients call.
-var corsPrefixes = []string{"/api/", "/file-upload/", "/avatar/"}
+var corsPrefixes = []string{"/api/", "/file-upload/", "/avatar/", "/hooks/"}
 
 // cors applies Rocket.Chat's API_Enable_CORS and API_CORS_Origin settings to
 // the API, file and avatar paths. With CORS on and "*" every origin is

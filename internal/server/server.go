@@ -152,6 +152,7 @@ func (s *Server) metricsInfo() (uniqueID, siteURL string) {
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/api/", s.rest)
+	mux.Handle("/hooks/", s.rest)
 	mux.Handle("GET /websocket", s.ddp)
 	mux.Handle("GET /avatar/", s.rest.AvatarHandler(s.files))
 	mux.Handle("GET /file-upload/", s.rest.FileHandler(s.files))
@@ -219,6 +220,9 @@ func (s *Server) Close() error {
 	}
 	if s.files != nil {
 		s.files.Close()
+	}
+	if s.core != nil {
+		s.core.Close() // outgoing webhook calls and retries, before the store goes
 	}
 	var errs []error
 	if s.bus != nil {

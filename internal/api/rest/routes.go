@@ -17,4 +17,5 @@ func (a *API) routes() {
 	a.subscriptionRoutes()
 	a.teamRoutes()
 	a.directoryRoutes()
+	a.integrationRoutes()
 }
