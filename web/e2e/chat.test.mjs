@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { adminPass, adminUser, api, launch, loginAPI, person, signIn } from './lib.mjs';
+import { adminPass, adminUser, api, base, launch, loginAPI, person, signIn } from './lib.mjs';
 
 const shots = process.env.LIFTOFF_SCREENSHOTS;
 const fixture = fileURLToPath(new URL('./fixture.png', import.meta.url));
@@ -265,6 +265,59 @@ test('an admin changes a setting and clients follow', async () => {
   const r = await fetch(process.env.LIFTOFF_URL + '/api/v1/settings.public?_id=Site_Name').then((x) => x.json());
   assert.equal(r.settings[0].value, 'Liftoff E2E');
   await alice.page.waitForFunction(() => document.title.endsWith('Liftoff E2E'));
+});
+
+test('an admin adds an incoming webhook, and what is posted to it shows in #general', async () => {
+  const { page } = admin;
+  await page.goto('/admin');
+  await page.getByRole('tab', { name: 'Integrations' }).click();
+  await page.getByRole('button', { name: 'New incoming webhook' }).click();
+  const create = page.getByRole('dialog', { name: 'New incoming webhook' });
+  await create.getByLabel('Name', { exact: true }).fill('Deploys');
+  await create.getByLabel('Channels').fill('#general');
+  await create.getByLabel('Post as').fill('rocket.cat');
+  await create.getByLabel('Alias').fill('Deploy bot');
+  await create.getByRole('button', { name: 'Save' }).click();
+  // The new webhook stays open, showing its URL.
+  const edit = page.getByRole('dialog', { name: 'Edit Deploys' });
+  const url = await edit.getByRole('textbox', { name: 'Webhook URL' }).inputValue();
+  assert.match(url, new RegExp(`^${base.replace(/[.]/g, '\\.')}/hooks/\\w+/\\w+$`));
+  assert.match(await edit.locator('pre').textContent(), /^curl -X POST .* http:\/\/\S+\/hooks\//);
+  await edit.getByRole('button', { name: 'Close' }).click();
+  const row = page.getByRole('row', { name: /Deploys/ });
+  await row.getByRole('cell', { name: '#general' }).waitFor();
+  await row.getByRole('cell', { name: 'Enabled' }).waitFor();
+
+  await page.getByRole('link', { name: 'general' }).click();
+  await page.getByRole('heading', { name: 'general' }).waitFor();
+  const post = () => fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ text: '**deploy** finished' }) });
+  const res = await post();
+  assert.equal(res.status, 200, await res.text());
+  const item = messages(page).getByRole('listitem').filter({ hasText: 'deploy finished' });
+  await item.waitFor();
+  assert.equal(await item.locator('strong').textContent(), 'deploy');
+  // A bot message shows its alias instead of the account's name and @username.
+  assert.equal(await item.locator('.author').textContent(), 'Deploy bot');
+  assert.equal(await item.locator('.meta .tag').textContent(), 'Bot', 'webhook messages are labelled as from a bot');
+  assert.equal(await item.locator('.username').count(), 0);
+  assert.match(await item.getAttribute('aria-label'), /^Deploy bot at /);
+
+  await page.goto('/admin/integrations');
+  await page.getByRole('button', { name: 'Deploys', exact: true }).click();
+  const again = page.getByRole('dialog', { name: 'Edit Deploys' });
+  assert.equal(await again.getByRole('textbox', { name: 'Webhook URL' }).inputValue(), url);
+  await again.getByRole('switch', { name: 'Enabled', exact: true }).uncheck();
+  await again.getByRole('button', { name: 'Save' }).click();
+  await page.getByText('Integration saved').waitFor();
+  await row.getByRole('cell', { name: 'Disabled' }).waitFor();
+  const off = await post();
+  assert.equal(off.status, 503, await off.text());
+
+  await page.getByRole('button', { name: 'Deploys', exact: true }).click();
+  await page.getByRole('dialog', { name: 'Edit Deploys' }).getByRole('button', { name: 'Delete' }).click();
+  await page.getByRole('dialog', { name: 'Delete integration' }).getByRole('button', { name: 'Delete' }).click();
+  await row.waitFor({ state: 'detached' });
+  assert.equal((await post()).status, 404);
 });
 
 test('dark mode and phone width', async () => {

@@ -1,6 +1,6 @@
 // Administration, loaded as its own chunk: server information, users,
-// rooms, settings (grouped, env-locked ones read-only) and permissions by
-// role. Everything goes through the public API an admin client may call.
+// rooms, settings (grouped, env-locked ones read-only), permissions by
+// role and integrations (webhooks). Everything goes through the public API an admin client may call.
 import type { ComponentChildren } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { Permission, Role, Room, Setting, User } from '../api/types';
@@ -8,6 +8,7 @@ import { ddp, fail, rest, toast } from '../state/app';
 import { navigate } from '../state/route';
 import { Field, Icon, Modal, Toggle, fullDate, val } from '../ui/common';
 import { openModal } from '../ui/modals';
+import { Integrations } from './Integrations';
 
 const tabs: [string, string][] = [
   ['info', 'Info'],
@@ -15,6 +16,7 @@ const tabs: [string, string][] = [
   ['rooms', 'Rooms'],
   ['settings', 'Settings'],
   ['permissions', 'Permissions'],
+  ['integrations', 'Integrations'],
 ];
 
 export function Admin({ tab }: { tab: string }) {
@@ -31,6 +33,9 @@ export function Admin({ tab }: { tab: string }) {
       break;
     case 'permissions':
       body = <Permissions />;
+      break;
+    case 'integrations':
+      body = <Integrations />;
       break;
     default:
       body = <Info />;

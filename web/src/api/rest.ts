@@ -64,7 +64,7 @@ export class Rest {
     return h;
   }
 
-  async request<T = any>(method: 'GET' | 'POST', path: string, query?: Query, body?: unknown): Promise<T> {
+  async request<T = any>(method: 'GET' | 'POST' | 'PUT', path: string, query?: Query, body?: unknown): Promise<T> {
     let res: Response;
     try {
       res = await fetch(this.base + '/api/' + path + qs(query), {

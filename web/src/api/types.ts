@@ -159,6 +159,7 @@ export interface Message {
   files?: FileRef[];
   alias?: string;
   emoji?: string;
+  bot?: { i?: string };
   avatar?: string;
   groupable?: boolean;
   _hidden?: boolean;
@@ -207,3 +208,47 @@ export interface MdNode {
   [attr: string]: any;
 }
 export type MdRoot = MdNode[];
+
+/** Integration is an incoming or outgoing webhook (integrations.*). */
+export interface Integration {
+  _id: ID;
+  type: 'webhook-incoming' | 'webhook-outgoing';
+  name: string;
+  enabled: boolean;
+  username: string;
+  channel: string[];
+  alias?: string;
+  emoji?: string;
+  avatar?: string;
+  token?: string;
+  scriptEnabled: boolean;
+  script?: string;
+  scriptError?: string;
+  // Incoming webhooks.
+  overrideDestinationChannelEnabled?: boolean;
+  // Outgoing webhooks.
+  event?: string;
+  urls?: string[];
+  triggerWords?: string[];
+  retryFailedCalls?: boolean;
+  retryCount?: number;
+  retryDelay?: string;
+  impersonateUser?: boolean;
+  runOnEdits?: boolean;
+  targetRoom?: string;
+}
+
+/** IntegrationRun is one call of an outgoing webhook (integrations.history). */
+export interface IntegrationRun {
+  _id: ID;
+  _createdAt: string;
+  step: string;
+  event?: string;
+  triggerWord?: string;
+  url?: string;
+  error: boolean;
+  finished: boolean;
+  httpResult?: string;
+  httpError?: string;
+  errorStack?: string;
+}

@@ -78,6 +78,7 @@ export function MessageItem({ m, grouped, inThread, onEdit, highlight }: Message
               {name}
             </button>
             {m.alias ? null : <span class="username">@{m.u.username}</span>}
+            {m.bot && <span class="tag">Bot</span>}
             <time dateTime={new Date(m.ts).toISOString()} title={fullDate(m.ts)}>
               {time(m.ts)}
             </time>
