@@ -141,7 +141,10 @@ func (o *outgoing) execute(run *outgoingRun) {
 		}
 	}
 	success := resp.StatusCode == http.StatusOK || resp.StatusCode == http.StatusCreated || resp.StatusCode == http.StatusAccepted
-	if content == "" || !success {
+	// Rocket.Chat also retries a successful call with an empty answer,
+	// calling the target again about an event it has handled; here an
+	// empty success is a success with nothing to post.
+	if !success {
 		if content != "" {
 			switch resp.StatusCode {
 			case http.StatusGone:

@@ -498,3 +498,26 @@ func TestOutgoingWebhookImpersonatedReplyKeepsBotLabel(t *testing.T) {
 		t.Fatalf("impersonated reply lost its bot label: %v", reply)
 	}
 }
+
+// TestOutgoingWebhookEmptyAnswer checks that a target that handles an
+// event and answers 200 with no body is not called again, even with
+// retries on.
+func TestOutgoingWebhookEmptyAnswer(t *testing.T) {
+	t.Parallel()
+	f := newRoomFix(t)
+	target := newHookTarget(t, func(int, map[string]any) (int, string) { return 200, "" })
+	hook := f.admin.Post(t, "/api/v1/integrations.create", outgoingBody(target.srv.URL, map[string]any{
+		"retryFailedCalls": true, "retryCount": 3, "retryDelay": "powers-of-ten",
+	})).MustOK(t)["integration"].(map[string]any)
+	chatSendTo(t, f.admin, "GENERAL", "handled quietly")
+	target.wait(t, 1)
+	runs := history(t, f.admin, hook["_id"].(string), 1, finished)
+	if r := runs[0].(map[string]any); r["step"] != "after-http-call" || r["error"] != false {
+		t.Fatalf("run %v", r)
+	}
+	// The first retry would have come 100 ms after the call.
+	time.Sleep(500 * time.Millisecond)
+	if n := target.count(); n != 1 {
+		t.Fatalf("%d calls for one message, want 1", n)
+	}
+}
