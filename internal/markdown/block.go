@@ -12,6 +12,7 @@ func (p *parser) parse() []Node {
 	base := len(p.stack)
 	i := 0
 	for i < p.n {
+		p.blockStart = i
 		if end := p.block(i); end >= 0 {
 			p.stack = append(p.stack, p.res)
 			i = end
@@ -535,7 +536,7 @@ func (p *parser) plainWordEnd(i int, c uint16) int {
 		i+1 < p.n && p.s[i+1] == '#' {
 		return i
 	}
-	w := p.words()[i]
+	w := p.word(i)
 	if e := int(w.email); e < p.n && p.s[e] == '@' {
 		return i
 	}
@@ -549,47 +550,69 @@ func (p *parser) plainWordEnd(i int, c uint16) int {
 	return int(w.plain)
 }
 
+// simpleWords skips the blanks and simple words from i: letters and digits
+// that start with a letter and end at a blank, a line feed or the end.
+// Those are the plain words of plainWordEnd whose four word runs all end
+// at the blank, which this loop finds without asking word. It returns
+// where they stop and where the last of them (or of the runs of blanks)
+// starts; i, i when there are none.
+func (p *parser) simpleWords(i int) (end, last int) {
+	s, cls := p.s[:p.n], p.cls[:p.n+1]
+	start, last := i, i
+	for i < len(s) {
+		c := s[i]
+		j := i + 1
+		if c == ' ' || c == '\t' {
+			for j < len(s) && (s[j] == ' ' || s[j] == '\t') {
+				j++
+			}
+		} else {
+			if !p.wordStarts.has(c) {
+				break
+			}
+			// The end of the input stops every run, so this loop ends
+			// there at the latest.
+			for cls[j]&stopAlnum == 0 {
+				j++
+			}
+			if cls[j]&stopBreak == 0 {
+				break
+			}
+		}
+		last, i = i, j
+	}
+	p.steps += i - start
+	return i, last
+}
+
 // inline is Inline: inline items (or any unit but a line break), then an
 // optional line break.
 //
 // Paragraphs are mostly runs of words and blanks, each a PLAIN_TEXT that
 // reduce would merge with its neighbours; merging adjacent pieces of the
-// input as they come keeps the list short. The one thing reduce looks at
-// piece by piece is the neighbours of short-code emoji and emoticons, so the
-// pieces on either side of those are kept separate.
+// input as they come keeps the list short (see pieces).
 func (p *parser) inline(i int) ([]Node, int) {
 	base := len(p.stack)
 	items := 0
-	runStart, runEnd, lastPiece := -1, -1, -1
-	afterEmoji := false
-	flush := func(splitLast bool) {
-		if runStart < 0 {
-			return
-		}
-		if splitLast && lastPiece > runStart {
-			p.stack = append(p.stack, p.plain(runStart, lastPiece), p.plain(lastPiece, runEnd))
-		} else {
-			p.stack = append(p.stack, p.plain(runStart, runEnd))
-		}
-		runStart = -1
-	}
+	run := pieces{p: p, start: -1}
 	for i < p.n {
-		c := p.s[i]
-		if !afterEmoji {
+		if !run.afterEmoji {
 			// Blanks and plain words, most of a message, extend the run
 			// without a node of their own.
-			if j := p.plainWordEnd(i, c); j > i {
-				items++
-				if runStart >= 0 && i == runEnd {
-					lastPiece, runEnd = runEnd, j
-				} else {
-					flush(false)
-					runStart, runEnd, lastPiece = i, j, i
+			j, last := p.simpleWords(i)
+			if j == i {
+				if j = p.plainWordEnd(i, p.s[i]); j > i {
+					last = i
 				}
+			}
+			if j > i {
+				items++
+				run.addRange(i, j, last)
 				i = j
 				continue
 			}
 		}
+		c := p.s[i]
 		var end int
 		if c == ' ' || c == '\t' {
 			// Blanks are always Whitespace; skip the general dispatch.
@@ -601,24 +624,10 @@ func (p *parser) inline(i int) ([]Node, int) {
 			end = p.setPlain(i, i+1)
 		}
 		items++
-		r := &p.res
-		switch {
-		case r.Type == PlainText && r.start >= 0 && !afterEmoji:
-			if runStart >= 0 && int(r.start) == runEnd {
-				lastPiece, runEnd = runEnd, int(r.end)
-			} else {
-				flush(false)
-				runStart, runEnd, lastPiece = int(r.start), int(r.end), int(r.start)
-			}
-		default:
-			converts := r.Type == Emoji && r.Attrs != nil && r.Attrs.ShortCode != ""
-			flush(converts)
-			p.stack = append(p.stack, *r)
-			afterEmoji = converts
-		}
+		run.add(&p.res)
 		i = end
 	}
-	flush(false)
+	run.flush(false)
 	if items == 0 {
 		return nil, -1
 	}

@@ -38,6 +38,11 @@ func newASCIISet(chars string) asciiSet {
 	return s
 }
 
+// minus returns the characters of s that are not in t.
+func (s asciiSet) minus(t asciiSet) asciiSet {
+	return asciiSet{s[0] &^ t[0], s[1] &^ t[1]}
+}
+
 func (s *asciiSet) has(c uint16) bool {
 	return c < 128 && s[c>>6]&(1<<(c&63)) != 0
 }
@@ -76,6 +81,8 @@ var (
 	urlSchemeSet   = newASCIISet("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ+-")
 	escapableSet   = newASCIISet("*_~`#.")
 	emoticonStarts = newASCIISet(":;<>=DB8'O0*X#%(-\\")
+	asciiLetters   = newASCIISet("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+	colorStarts    = newASCIISet("c")
 )
 
 func isPlainRun(c uint16) bool { return !plainRunStop.has(c) }

@@ -33,9 +33,9 @@
 //
 // The reference re-evaluates rules at the same position again and again and
 // is quadratic, even cubic, on some inputs; this package memoizes those rules,
-// caches shared scans, and only measures where a candidate ends until its
-// nodes are known to be kept, so parsing is linear (FuzzParse checks it with
-// a step counter). The reference also recurses once per emoticon in a run of
+// caches shared scans, and builds the nodes of content that candidates share
+// only once they are known to be kept, so parsing is linear (FuzzParse checks
+// it with a step counter). The reference also recurses once per emoticon in a run of
 // emoticons and throws "Maximum call stack size exceeded" after a few
 // thousand of them, leaving such a message without md, where Parse returns
 // the tree. Finally, Go strings cannot hold lone surrogates: pieces of text

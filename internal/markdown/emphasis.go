@@ -60,13 +60,13 @@ func (p *parser) bold(i int) int {
 	p.flags |= skipBold
 	end := -1
 	if p.at(i+1) == '*' {
-		if e := p.content(ruleBoldContent, i+2); e >= 0 && p.is(e, "**") {
-			p.res, end = node(Bold, p.items(ruleBoldContent, i+2, e)), e+2
+		if e, items := p.closedContent(ruleBoldContent, i+2, "**"); e >= 0 {
+			p.res, end = node(Bold, items), e+2
 		}
 	}
 	if end < 0 {
-		if e := p.content(ruleBoldContent, i+1); e >= 0 && p.at(e) == '*' && e < p.n {
-			p.res, end = node(Bold, p.items(ruleBoldContent, i+1, e)), e+1
+		if e, items := p.closedContent(ruleBoldContent, i+1, "*"); e >= 0 {
+			p.res, end = node(Bold, items), e+1
 		}
 	}
 	p.flags = entry
@@ -76,6 +76,11 @@ func (p *parser) bold(i int) int {
 // boldContentItem is one item of BoldContent: a preferential item, a run
 // of plain units, any unit but a line break, "*" or a blank, or a Line.
 func (p *parser) boldContentItem(i int) int {
+	if c := p.s[i]; c == ' ' || c == '\t' {
+		// Whitespace is boldItem's first alternative; it always matches
+		// here, so the memo would only cost.
+		return p.whitespace(i)
+	}
 	if !p.plainLetter(i) {
 		if end := p.boldItem(i); end >= 0 {
 			return end
@@ -138,6 +143,59 @@ func (p *parser) content(rule int, i int) int {
 	return end
 }
 
+// closedContent parses the content of rule from i and, when it is followed
+// by the closing marker, returns where it stops and its reduced items (nil
+// when measuring); otherwise -1.
+//
+// It is content and items in one pass: outside a measuring parse the items
+// are built as they are scanned, and dropped if the marker does not
+// follow. Ends already known stop the scan as in content, which keeps
+// the work linear; the items after such an end are then built once the
+// marker is found, as items would.
+func (p *parser) closedContent(rule int, i int, marker string) (int, []Node) {
+	if p.flags&measure != 0 {
+		if e := p.content(rule, i); e >= 0 && p.is(e, marker) {
+			return e, nil
+		}
+		return -1, nil
+	}
+	var buf [32]int32
+	visited := buf[:0]
+	base := len(p.stack)
+	run := pieces{p: p, start: -1}
+	k, end := i, -1
+	for {
+		if e, ok := p.lookupEnd(rule, k); ok {
+			end = e
+			break
+		}
+		visited = append(visited, int32(k))
+		e := -1
+		if k < p.n {
+			e = p.contentItem(rule, k)
+		}
+		if e < 0 {
+			end = k
+			break
+		}
+		run.add(&p.res)
+		k = e
+	}
+	for _, v := range visited {
+		p.rememberEnd(rule, int(v), end)
+	}
+	if end == i || !p.is(end, marker) {
+		p.stack = p.stack[:base]
+		return -1, nil
+	}
+	for k < end && k >= 0 {
+		k = p.contentItem(rule, k)
+		run.add(&p.res)
+	}
+	run.flush(false)
+	return end, p.reduceFrom(base)
+}
+
 // items builds the reduced list of the content items from i to end, which
 // content returned; when measuring, the list is left out.
 func (p *parser) items(rule int, i, end int) []Node {
@@ -145,10 +203,12 @@ func (p *parser) items(rule int, i, end int) []Node {
 		return nil
 	}
 	base := len(p.stack)
+	run := pieces{p: p, start: -1}
 	for k := i; k < end && k >= 0; {
 		k = p.contentItem(rule, k)
-		p.stack = append(p.stack, p.res)
+		run.add(&p.res)
 	}
+	run.flush(false)
 	return p.reduceFrom(base)
 }
 
@@ -178,7 +238,7 @@ func (p *parser) plainLetter(i int) bool {
 			return false
 		}
 	}
-	a := int(p.words()[i].alnum)
+	a := p.runEndAt(i, stopAlnum)
 	return a >= p.n || p.s[a] != '_'
 }
 
@@ -260,7 +320,7 @@ func (p *parser) italic(i int) int {
 // italicWord is the first alternative of Italic: letters and digits
 // followed by "_" or "__" stay text.
 func (p *parser) italicWord(i int) int {
-	k := int(p.words()[i].alnum)
+	k := p.runEndAt(i, stopAlnum)
 	if p.at(k) != '_' || k >= p.n {
 		return -1
 	}
@@ -328,6 +388,10 @@ func (p *parser) textList(open, openEnd int, items []Node, close, closeEnd, word
 // item, a run of plain units, any unit but a line break, "_" or a blank, or
 // a Line.
 func (p *parser) italicContentItem(i int) int {
+	if c := p.s[i]; c == ' ' || c == '\t' {
+		// As in boldContentItem: italicItem would match Whitespace.
+		return p.whitespace(i)
+	}
 	if !p.plainLetter(i) {
 		if end := p.italicItem(i); end >= 0 {
 			return end
@@ -408,13 +472,13 @@ func (p *parser) strike(i int) int {
 	p.flags |= skipStrike
 	end := -1
 	if p.at(i+1) == '~' {
-		if e := p.content(ruleStrikeContent, i+2); e >= 0 && p.is(e, "~~") {
-			p.res, end = node(Strike, p.items(ruleStrikeContent, i+2, e)), e+2
+		if e, items := p.closedContent(ruleStrikeContent, i+2, "~~"); e >= 0 {
+			p.res, end = node(Strike, items), e+2
 		}
 	}
 	if end < 0 {
-		if e := p.content(ruleStrikeContent, i+1); e >= 0 && p.at(e) == '~' && e < p.n {
-			p.res, end = node(Strike, p.items(ruleStrikeContent, i+1, e)), e+1
+		if e, items := p.closedContent(ruleStrikeContent, i+1, "~"); e >= 0 {
+			p.res, end = node(Strike, items), e+1
 		}
 	}
 	p.flags = entry

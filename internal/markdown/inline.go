@@ -151,7 +151,7 @@ func (p *parser) inlineGeneral(i int) int {
 		// Only the word alternative of Italic can start with a letter or
 		// digit; it needs an "_" after the word.
 		if p.flags&skipItalic == 0 {
-			if k := int(p.words()[i].alnum); k < p.n && p.s[k] == '_' {
+			if k := p.runEndAt(i, stopAlnum); k < p.n && p.s[k] == '_' {
 				if end := p.italicWord(i); end >= 0 {
 					return end
 				}
@@ -197,7 +197,7 @@ func (p *parser) whitespace(i int) int {
 
 // plainRun is PlainRun: units that start no construct.
 func (p *parser) plainRun(i int) int {
-	j := int(p.words()[i].plain)
+	j := p.runEndAt(i, stopPlain)
 	if j == i {
 		return -1
 	}

@@ -276,15 +276,37 @@ func (p *parser) autolinkedPhone(i int) int {
 // emailAhead is the lookahead before AutolinkedEmail: the word reaches an
 // "@" before any blank.
 func (p *parser) emailAhead(i int) bool {
-	e := int(p.words()[i].email)
+	switch p.s[i] {
+	case ' ', '\t', '\r', '\n':
+		// The run before the "@" is empty.
+		return false
+	}
+	e := p.runEndAt(i, stopEmail)
 	return e < p.n && p.s[e] == '@'
 }
 
 // urlAhead is the lookahead before AutolinkedURL: the word reaches "://" or
-// "." before any blank, ":", "/" or "@".
+// "." before any blank, ":", "/" or "@". It is only used there, so it also
+// turns away positions where the rule is sure to fail.
 func (p *parser) urlAhead(i int) bool {
-	e := int(p.words()[i].url)
-	return p.is(e, "://") || p.at(e) == '.' && e < p.n
+	e := p.runEndAt(i, stopURL)
+	if p.is(e, "://") {
+		return true
+	}
+	if e >= p.n || p.s[e] != '.' {
+		return false
+	}
+	// A "." that ends the word (a blank, a line break or the end follows)
+	// passes the lookahead, but AutolinkedURL cannot match then: no scheme
+	// can end before that "." and a domain name or four dotted numbers
+	// need a character after it, so only "localhost" could. Most of the
+	// lookahead's hits are such ends of sentences ("again."), and trying
+	// the URL rules there would be wasted; this answers as if they had
+	// been tried.
+	if e+1 == p.n || isSpace(p.s[e+1]) || isEOLUnit(p.s[e+1]) {
+		return p.is(i, "localhost")
+	}
+	return true
 }
 
 // autolinkedEmail is AutolinkedEmail: an optional "mailto:", a local part,

@@ -165,11 +165,27 @@ func (t *memoTable) grow() {
 // for all of them: URL bodies are scanned from every "<" or "[" of a line
 // otherwise.
 func (p *parser) scanEnd(cache *scanCache, i int, next func(j int) int) int {
+	// Most walks are a few steps long (the rest of a URL, a domain); they
+	// cost less to repeat than to record, and repeating a bounded walk
+	// keeps the parse linear. A walk that goes on is walked again below,
+	// recording it.
+	j := i
+	for step := 0; step < shortWalk; step++ {
+		k := -1
+		if j < p.n {
+			k = next(j)
+		}
+		if k < 0 {
+			p.steps += step + 1
+			return j
+		}
+		j = k
+	}
 	p.prepare(cache)
 	// A step may run a scan of its own (a domain group scans its labels),
 	// so the visited positions are kept as a stack above base.
 	base := len(p.visited)
-	j := i
+	j = i
 	end := -1
 	for {
 		if v, ok := cache.load(j); ok {
@@ -194,6 +210,10 @@ func (p *parser) scanEnd(cache *scanCache, i int, next func(j int) int) int {
 	p.visited = p.visited[:base]
 	return end
 }
+
+// shortWalk is how many steps scanEnd, domainChars and runEnd take
+// before they start recording a walk.
+const shortWalk = 24
 
 // runClass is a class of units given by an ASCII set and whether units
 // from U+0080 on belong to it; neg inverts the ASCII set.
@@ -242,12 +262,21 @@ func asciiRange(bounds ...int) asciiSet {
 // position of a word; the cache makes each unit be scanned once, because
 // every position inside a run shares its end.
 func (p *parser) runEnd(cache *scanCache, i int, r *runClass) int {
+	// Most runs are short: scanning them again costs less than the cache,
+	// and a bounded scan keeps the work linear.
+	s := p.s
+	j := i
+	for j < len(s) && j-i < shortWalk && r.in(s[j]) {
+		j++
+	}
+	if j == len(s) || !r.in(s[j]) {
+		p.steps += j - i + 1
+		return j
+	}
 	p.prepare(cache)
 	if v, ok := cache.load(i); ok {
 		return v
 	}
-	s := p.s
-	j := i
 	for j < len(s) && r.in(s[j]) {
 		j++
 	}
@@ -337,82 +366,4 @@ func (p *parser) nextMatch(cache *scanCache, i int, match func(int) bool) int {
 		cache.store(j, found)
 	}
 	return found
-}
-
-// Word-level runs. Every inline item that starts a word asks where the run
-// of units that may precede an "@" ends (e-mail lookahead), where the run
-// before ":" "." "/" or "@" ends (URL lookahead), where the letters and
-// digits end (italic "word_") and where the plain text ends. One backward
-// pass over the input answers all four for every position at once, cheaper
-// than scanning each word four times.
-const (
-	wordEmail uint8 = 1 << iota // continues the e-mail lookahead run
-	wordURL                     // continues the URL lookahead run
-	wordAlnum                   // a letter or digit
-	wordPlain                   // continues a PlainRun
-)
-
-var wordClass = func() (t [128]uint8) {
-	for c := range t {
-		u := uint16(c)
-		if emailLookClass.in(u) {
-			t[c] |= wordEmail
-		}
-		if urlLookClass.in(u) {
-			t[c] |= wordURL
-		}
-		if isAlphaDigit(u) {
-			t[c] |= wordAlnum
-		}
-		if isPlainRun(u) {
-			t[c] |= wordPlain
-		}
-	}
-	return t
-}()
-
-// wordRun holds the ends of the four runs that start at a position.
-type wordRun struct {
-	email, url, alnum, plain int32
-}
-
-// words computes the word-level runs on first use in a parse.
-func (p *parser) words() []wordRun {
-	if p.wordsReady {
-		return p.wordRuns
-	}
-	n := p.n
-	if cap(p.wordRuns) < n+1 {
-		p.wordRuns = make([]wordRun, n+1)
-	}
-	w := p.wordRuns[:n+1]
-	p.wordRuns = w
-	e, u, a, pl := int32(n), int32(n), int32(n), int32(n)
-	w[n] = wordRun{e, u, a, pl}
-	s := p.s[:n]
-	for k := n - 1; k >= 0; k-- {
-		cls := wordEmail | wordURL | wordPlain
-		if c := s[k]; c < 0x80 {
-			cls = wordClass[c]
-		}
-		// Written so that the compiler can use conditional moves: which
-		// branch is taken follows the text and predicts badly.
-		here := int32(k)
-		if cls&wordEmail == 0 {
-			e = here
-		}
-		if cls&wordURL == 0 {
-			u = here
-		}
-		if cls&wordAlnum == 0 {
-			a = here
-		}
-		if cls&wordPlain == 0 {
-			pl = here
-		}
-		w[k] = wordRun{e, u, a, pl}
-	}
-	p.steps += n
-	p.wordsReady = true
-	return w
 }

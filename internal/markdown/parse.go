@@ -1,6 +1,7 @@
 package markdown
 
 import (
+	"encoding/binary"
 	"sync"
 	"time"
 	"unicode/utf16"
@@ -55,12 +56,20 @@ type parser struct {
 	s   []uint16
 	// off maps a code-unit index to its byte offset in src; it is -1 for the
 	// second half of a surrogate pair, which has no byte offset of its own.
-	// It is only built when src is not all ASCII (see byteOff).
-	off   []int32
-	ascii bool
-	n     int
+	// It is only built when src is not all ASCII, and then only for the
+	// blocks of eight units that are not all ASCII: blockOff holds the
+	// offset of the first unit of the others, -1 for those (see byteOff).
+	// Messages are mostly ASCII, and writing an offset for every unit
+	// would cost more than the rest of setText.
+	off      []int32
+	blockOff []int32
+	ascii    bool
+	n        int
 
-	colors, emoticons       bool
+	colors, emoticons bool
+	// wordStarts holds the letters that start a plain word with these
+	// options: no emoticon or color can start with them (see simpleWords).
+	wordStarts              asciiSet
 	katexDollar, katexParen bool
 	customDomains           []string
 	now                     func() time.Time
@@ -90,6 +99,9 @@ type parser struct {
 
 	// chunk is where nodes(n) carves lists of the tree from; see nodes.
 	chunk []Node
+	// blockStart is where the block being parsed starts; nodes sizes
+	// chunks by what is left of the input.
+	blockStart int
 	// attrChunk is where attrs carves attributes from; like chunk it
 	// belongs to the tree.
 	attrChunk []Attrs
@@ -104,9 +116,13 @@ type parser struct {
 	// scratch16 builds the "mailto:" URLs whose host is checked.
 	scratch16 []uint16
 
+	// cls holds the stop bits of each unit (see words.go), and endStops
+	// at the end of the input.
+	cls []uint8
+
 	// Lazily filled scan caches; see runEnd and nextMatch.
 	wordRuns                      []wordRun
-	wordsReady                    bool
+	wordKnown                     []uint64
 	extraRun, linkExtraRun        scanCache
 	urlBodyEnd, mdURLBodyEnd      scanCache
 	autoURLEnd, titleRun, textRun scanCache
@@ -132,6 +148,13 @@ func newParser(text string, o Options) *parser {
 func (p *parser) reset(text string, o Options) {
 	p.src = text
 	p.colors, p.emoticons = o.Colors, o.Emoticons
+	p.wordStarts = asciiLetters
+	if p.emoticons {
+		p.wordStarts = p.wordStarts.minus(emoticonStarts)
+	}
+	if p.colors {
+		p.wordStarts = p.wordStarts.minus(colorStarts)
+	}
 	p.katexDollar, p.katexParen = false, false
 	if o.Katex != nil {
 		p.katexDollar = o.Katex.DollarSyntax
@@ -145,55 +168,8 @@ func (p *parser) reset(text string, o Options) {
 	if p.loc == nil {
 		p.loc = time.Local
 	}
-	p.flags, p.steps, p.lookahead = 0, 0, 0
-	if cap(p.s) < len(text) {
-		p.s = make([]uint16, len(text))
-	}
-	s := p.s[:len(text)]
-	p.ascii = true
-	for k := 0; k < len(text); k++ {
-		c := text[k]
-		if c >= utf8.RuneSelf {
-			p.ascii = false
-			break
-		}
-		s[k] = uint16(c)
-	}
-	if p.ascii {
-		// Units and bytes coincide; off is not needed.
-		p.s, p.n = s, len(text)
-	} else {
-		if cap(p.off) < len(text)+1 {
-			p.off = make([]int32, len(text)+1)
-		}
-		off := p.off[:len(text)+1]
-		n := 0
-		for i := 0; i < len(text); {
-			c := text[i]
-			if c < utf8.RuneSelf {
-				s[n] = uint16(c)
-				off[n] = int32(i)
-				n++
-				i++
-				continue
-			}
-			r, size := utf8.DecodeRuneInString(text[i:])
-			if r >= 0x10000 {
-				hi, lo := utf16.EncodeRune(r)
-				s[n], s[n+1] = uint16(hi), uint16(lo)
-				off[n], off[n+1] = int32(i), -1
-				n += 2
-			} else {
-				s[n] = uint16(r)
-				off[n] = int32(i)
-				n++
-			}
-			i += size
-		}
-		s, off = s[:n], off[:n+1]
-		off[n] = int32(len(text))
-		p.s, p.off, p.n = s, off, n
-	}
+	p.flags, p.steps, p.lookahead, p.blockStart = 0, 0, 0, 0
+	p.setText(text)
 	p.inlineMemo = p.inlineMemo[:0]
 	p.memo = p.memo[:0]
 	p.visited = p.visited[:0]
@@ -210,7 +186,130 @@ func (p *parser) reset(text string, o Options) {
 	for _, c := range p.caches() {
 		c.live = false
 	}
-	p.wordsReady = false
+	p.resetWords()
+}
+
+// setText converts text to UTF-16 code units in p.s and, unless it is all
+// ASCII, maps the units to byte offsets in p.off. Messages are mostly ASCII,
+// so runs of ASCII are copied eight bytes at a time.
+func (p *parser) setText(text string) {
+	if cap(p.s) < len(text) {
+		p.s = make([]uint16, len(text))
+	}
+	if cap(p.cls) < len(text)+1 {
+		p.cls = make([]uint8, len(text)+1)
+	}
+	s, cls := p.s[:len(text)], p.cls[:len(text)+1]
+	k := copyASCII(s, cls, text)
+	p.ascii = k == len(text)
+	if p.ascii {
+		// Units and bytes coincide; off is not needed.
+		cls[k] = endStops
+		p.s, p.cls, p.n = s, cls, len(text)
+		return
+	}
+	if cap(p.off) < len(text)+1 {
+		p.off = make([]int32, len(text)+1)
+	}
+	if cap(p.blockOff) < len(text)/8+1 {
+		p.blockOff = make([]int32, len(text)/8+1)
+	}
+	off, blockOff := p.off[:len(text)+1], p.blockOff[:len(text)/8+1]
+	p.off, p.blockOff = off, blockOff
+	p.asciiOffsets(0, k, 0)
+	n := k
+	for i := k; i < len(text); {
+		if text[i] < utf8.RuneSelf {
+			m := copyASCII(s[n:], cls[n:], text[i:])
+			p.asciiOffsets(n, n+m, i)
+			n += m
+			i += m
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(text[i:])
+		if r >= 0x10000 {
+			hi, lo := utf16.EncodeRune(r)
+			s[n], s[n+1] = uint16(hi), uint16(lo)
+			cls[n], cls[n+1] = highStops, highStops
+			off[n], off[n+1] = int32(i), -1
+			blockOff[n>>3], blockOff[(n+1)>>3] = -1, -1
+			n += 2
+		} else {
+			s[n] = uint16(r)
+			cls[n] = highStops
+			off[n] = int32(i)
+			blockOff[n>>3] = -1
+			n++
+		}
+		i += size
+	}
+	s, cls = s[:n], cls[:n+1]
+	cls[n] = endStops
+	off[n] = int32(len(text))
+	blockOff[n>>3] = -1
+	p.s, p.cls, p.n = s, cls, n
+}
+
+// asciiOffsets records the byte offsets of the units from lo to hi, ASCII
+// units that start at byte i. Blocks of eight units that the run covers
+// get one offset in blockOff; the units of the blocks it shares with other
+// units get theirs in off, and the block is marked -1.
+func (p *parser) asciiOffsets(lo, hi, i int) {
+	if lo >= hi {
+		return
+	}
+	d := i - lo
+	first, last := (lo+7)&^7, hi&^7
+	if first >= last {
+		// No whole block: every unit gets its own offset.
+		first, last = hi, hi
+		p.blockOff[(hi-1)>>3] = -1
+	}
+	for u := lo; u < first; u++ {
+		p.off[u] = int32(u + d)
+	}
+	if lo < first {
+		p.blockOff[lo>>3] = -1
+	}
+	for b := first; b < last; b += 8 {
+		p.blockOff[b>>3] = int32(b + d)
+	}
+	for u := last; u < hi; u++ {
+		p.off[u] = int32(u + d)
+	}
+	if last < hi {
+		p.blockOff[last>>3] = -1
+	}
+}
+
+// copyASCII copies the leading ASCII bytes of src to dst, which has room
+// for them, as units, records their stop bits in cls, and returns how many
+// there are.
+func copyASCII(dst []uint16, cls []uint8, src string) int {
+	k := 0
+	for ; k+8 <= len(src); k += 8 {
+		b := src[k : k+8]
+		w := uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
+			uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
+		if w&0x8080808080808080 != 0 {
+			break
+		}
+		d := dst[k : k+8 : k+8]
+		d[0], d[1], d[2], d[3] = uint16(w&0xff), uint16(w>>8&0xff), uint16(w>>16&0xff), uint16(w>>24&0xff)
+		d[4], d[5], d[6], d[7] = uint16(w>>32&0xff), uint16(w>>40&0xff), uint16(w>>48&0xff), uint16(w>>56)
+		binary.LittleEndian.PutUint64(cls[k:], uint64(unitStops[b[0]])|uint64(unitStops[b[1]])<<8|
+			uint64(unitStops[b[2]])<<16|uint64(unitStops[b[3]])<<24|uint64(unitStops[b[4]])<<32|
+			uint64(unitStops[b[5]])<<40|uint64(unitStops[b[6]])<<48|uint64(unitStops[b[7]])<<56)
+	}
+	for ; k < len(src); k++ {
+		c := src[k]
+		if c >= utf8.RuneSelf {
+			break
+		}
+		dst[k] = uint16(c)
+		cls[k] = unitStops[c]
+	}
+	return k
 }
 
 // caches lists the parser's scan caches.
@@ -268,6 +367,9 @@ func (p *parser) is(i int, lit string) bool {
 func (p *parser) byteOff(i int) int32 {
 	if p.ascii {
 		return int32(i)
+	}
+	if b := p.blockOff[i>>3]; b >= 0 {
+		return b + int32(i&7)
 	}
 	return p.off[i]
 }
@@ -369,7 +471,11 @@ func (p *parser) nodes(n int) []Node {
 		return make([]Node, 0, n)
 	}
 	if cap(p.chunk)-len(p.chunk) < n {
-		size := max(n, min(max(p.n/16, 16), 256))
+		// Chat text takes about one list entry per dozen units; sizing the
+		// chunk for the rest of the input leaves little of the last chunk
+		// unused, and unused room is garbage the collector has to chase.
+		rest := p.n - p.blockStart
+		size := max(n, min(max(rest/12, 16), 256))
 		p.chunk = make([]Node, 0, size)
 	}
 	k := len(p.chunk)

@@ -19,6 +19,73 @@ func (p *parser) reduceFrom(base int) []Node {
 	return out
 }
 
+// pieces merges adjacent pieces of the input into one PLAIN_TEXT while a
+// list is collected on p.stack: lists are mostly runs of words and blanks,
+// each a PLAIN_TEXT that reduce would merge anyway, and a short list is
+// cheaper to reduce. The one thing reduce looks at piece by piece is the
+// neighbours of short-code emoji and emoticons, so the pieces on either
+// side of those are kept separate.
+type pieces struct {
+	p *parser
+	// start and end bound the run being merged, whose last piece starts at
+	// last; start is -1 when there is none.
+	start, end, last int
+	// afterEmoji is set after a short-code emoji: the next piece stays
+	// apart.
+	afterEmoji bool
+}
+
+// addRange adds the pieces of the input from i to j, the last of which
+// starts at last.
+func (r *pieces) addRange(i, j, last int) {
+	if r.start < 0 || i != r.end {
+		r.restart(i, j, last)
+		return
+	}
+	r.last, r.end = last, j
+}
+
+// restart pushes the run and starts another one; it is addRange's slow
+// path, kept out of line so that addRange inlines.
+//
+//go:noinline
+func (r *pieces) restart(i, j, last int) {
+	r.flush(false)
+	r.start, r.end, r.last = i, j, last
+}
+
+// add adds node n.
+func (r *pieces) add(n *Node) {
+	if n.Type == PlainText && n.start >= 0 && !r.afterEmoji {
+		r.addRange(int(n.start), int(n.end), int(n.start))
+		return
+	}
+	r.addNode(n)
+}
+
+// addNode is add for a node that does not join the run.
+func (r *pieces) addNode(n *Node) {
+	p := r.p
+	converts := n.Type == Emoji && n.Attrs != nil && n.Attrs.ShortCode != ""
+	r.flush(converts)
+	p.stack = append(p.stack, *n)
+	r.afterEmoji = converts
+}
+
+// flush pushes the run, its last piece apart when splitLast is set.
+func (r *pieces) flush(splitLast bool) {
+	if r.start < 0 {
+		return
+	}
+	p := r.p
+	if splitLast && r.last > r.start {
+		p.stack = append(p.stack, p.plain(r.start, r.last), p.plain(r.last, r.end))
+	} else {
+		p.stack = append(p.stack, p.plain(r.start, r.end))
+	}
+	r.start = -1
+}
+
 // reduce is the reference parser's reducePlainTexts, which every rule that
 // collects inline nodes applies to its list. It merges adjacent PLAIN_TEXT
 // nodes and flattens nested lists one level. When the list has an emoji, it

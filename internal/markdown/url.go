@@ -180,6 +180,23 @@ func (p *parser) domainLabel(i int) int {
 // finds the end, a second stores it for each step start, letters and
 // digits being one-unit steps that need no call.
 func (p *parser) domainChars(i int) int {
+	// A short walk is repeated rather than recorded, as in scanEnd.
+	j := i
+	for step := 0; step < shortWalk; step++ {
+		if j < p.n && isAlphaDigit(p.s[j]) {
+			j++
+			continue
+		}
+		if k := p.domainChar(j); k >= 0 {
+			j = k
+			continue
+		}
+		p.steps += j - i + 1
+		if j == i {
+			return -1
+		}
+		return j
+	}
 	c := &p.domainEnd
 	p.prepare(c)
 	j, end, hit := i, -1, false
