@@ -557,7 +557,8 @@ func (p *parser) plainWordEnd(i int, c uint16) int {
 // where they stop and where the last of them (or of the runs of blanks)
 // starts; i, i when there are none.
 func (p *parser) simpleWords(i int) (end, last int) {
-	s, cls := p.s[:p.n], p.cls[:p.n+1]
+	// setText leaves p.s n units long, and p.cls one longer.
+	s, cls := p.s, p.cls
 	start, last := i, i
 	for i < len(s) {
 		c := s[i]

@@ -12,7 +12,7 @@ func (p *parser) emoji(i int) int {
 			code := p.str(i+1, j)
 			n := textNode(Emoji, code)
 			n.Attrs = p.attrs(Attrs{ShortCode: code})
-			n.start, n.end = int32(i), int32(j+1)
+			n.setPos(i, j+1)
 			p.res = n
 			return j + 1
 		}
@@ -275,7 +275,7 @@ func (p *parser) emoticon(i int) int {
 			if end := p.matchText(i, e); end >= 0 {
 				n := textNode(Emoji, p.str(i, end))
 				n.Attrs = p.attrs(Attrs{ShortCode: g.code})
-				n.start, n.end = int32(i), int32(end)
+				n.setPos(i, end)
 				p.res = n
 				return end
 			}

@@ -335,14 +335,6 @@ func (p *parser) italicAlternatives(i int) int {
 	// The content after "__" and after "_" is each parsed once and shared
 	// by the two alternatives that need it.
 	double := p.at(i+1) == '_' && i+1 < p.n
-	end2, end1 := -1, -1
-	if double {
-		end2 = p.content(ruleItalicContent, i+2)
-	}
-	end1 = p.content(ruleItalicContent, i+1)
-	items2 := func() []Node { return p.items(ruleItalicContent, i+2, end2) }
-	items1 := func() []Node { return p.items(ruleItalicContent, i+1, end1) }
-
 	wordEnd := func(k int, in func(uint16) bool) int {
 		start := k
 		for k < p.n && in(p.s[k]) {
@@ -351,7 +343,25 @@ func (p *parser) italicAlternatives(i int) int {
 		p.steps += k - start
 		return k
 	}
-	if double && end2 >= 0 && p.is(end2, "__") {
+	if !double {
+		// Only the "_" alternatives: like bold, build the items while
+		// measuring the content.
+		end1, items := p.closedContent(ruleItalicContent, i+1, "_")
+		if end1 < 0 {
+			return -1
+		}
+		if w := wordEnd(end1+1, isASCIIAlpha); w > end1+1 {
+			p.res = p.textList(i, i+1, items, end1, end1+1, w)
+			return w
+		}
+		p.res = node(Italic, items)
+		return end1 + 1
+	}
+	end2 := p.content(ruleItalicContent, i+2)
+	end1 := p.content(ruleItalicContent, i+1)
+	items2 := func() []Node { return p.items(ruleItalicContent, i+2, end2) }
+	items1 := func() []Node { return p.items(ruleItalicContent, i+1, end1) }
+	if end2 >= 0 && p.is(end2, "__") {
 		if w := wordEnd(end2+2, isAlphaDigit); w > end2+2 {
 			p.res = p.textList(i, i+2, items2(), end2, end2+2, w)
 			return w
@@ -363,7 +373,7 @@ func (p *parser) italicAlternatives(i int) int {
 			return w
 		}
 	}
-	if double && end2 >= 0 && p.is(end2, "__") {
+	if end2 >= 0 && p.is(end2, "__") {
 		p.res = node(Italic, items2())
 		return end2 + 2
 	}

@@ -106,15 +106,72 @@ func (t NodeType) String() string {
 //     spoilers, BIG_EMOJI), the label array of LINK and the rows of TABLE.
 //   - Attrs holds the rarer attributes; it is nil for most nodes.
 type Node struct {
-	Type     NodeType
+	Type NodeType
+
+	// spanHi, spanLo and start locate a PLAIN_TEXT whose Text is the input
+	// from start to start+span (in code units), so that merging neighbours
+	// can re-slice instead of copying; emoji keep their source range there
+	// too. start is -1 otherwise. They fill the padding after Type, which
+	// keeps a Node at 56 bytes: see end.
+	spanHi uint8
+	spanLo uint16
+	start  int32
+
 	Text     string
 	Children []Node
 	Attrs    *Attrs
+}
 
-	// start and end locate a PLAIN_TEXT whose Text is the input between
-	// them (in code units), so that merging neighbours can re-slice instead
-	// of copying. Both are -1 otherwise.
-	start, end int32
+// spanSaturated is the span recorded for ranges too long for 24 bits; end
+// then recounts the range from the text.
+const spanSaturated = 1<<24 - 1
+
+// setPos records that n covers the input from i to j.
+func (n *Node) setPos(i, j int) {
+	span := min(j-i, spanSaturated)
+	n.start, n.spanHi, n.spanLo = int32(i), uint8(span>>16), uint16(span)
+}
+
+// hasPos reports whether n records a range of the input.
+func (n *Node) hasPos() bool { return n.start >= 0 }
+
+// end returns the end of the range n records. A saturated span is
+// recounted from the text: a PLAIN_TEXT's text has exactly as many code
+// units as its range (a lone surrogate became U+FFFD, one unit too), and a
+// short-code emoji's is its range without the two colons.
+func (n *Node) end() int {
+	if n.spanHi != 0xFF {
+		return int(n.start) + int(n.spanHi)<<16 + int(n.spanLo)
+	}
+	return n.longEnd()
+}
+
+// longEnd is end for spans of 0xFF0000 units and more, kept out of line so
+// that end inlines.
+//
+//go:noinline
+func (n *Node) longEnd() int {
+	if n.spanLo != 0xFFFF {
+		return int(n.start) + 0xFF<<16 + int(n.spanLo)
+	}
+	span := utf16Len(n.Text)
+	if n.Type == Emoji {
+		span += 2
+	}
+	return int(n.start) + span
+}
+
+// utf16Len returns the number of UTF-16 code units of s, decoded the way
+// setText decodes the input (an invalid byte is one U+FFFD).
+func utf16Len(s string) int {
+	k := 0
+	for _, r := range s {
+		k++
+		if r >= 0x10000 {
+			k++
+		}
+	}
+	return k
 }
 
 // Attrs carries the attributes that only some node types have. The fields

@@ -40,3 +40,31 @@ func TestByteOffsets(t *testing.T) {
 		}
 	}
 }
+
+// TestNodeSpan checks that a node's range survives packing its length
+// into 24 bits, including lengths that saturate them and are recounted
+// from the text.
+func TestNodeSpan(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		typ  NodeType
+		text string
+		span int
+	}{
+		{"short", PlainText, "abc", 3},
+		{"empty", PlainText, "", 0},
+		{"below saturation", PlainText, "", spanSaturated - 1},
+		{"high byte set", PlainText, "", 0xFF0000 + 7},
+		{"saturated text", PlainText, strings.Repeat("a\U0001F44D", spanSaturated/3+1), 3 * (spanSaturated/3 + 1)},
+		{"saturated invalid utf-8", PlainText, strings.Repeat("\xff", spanSaturated+2), spanSaturated + 2},
+		{"saturated emoji", Emoji, strings.Repeat("x", spanSaturated), spanSaturated + 2},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			n := Node{Type: tt.typ, Text: tt.text}
+			n.setPos(11, 11+tt.span)
+			if !n.hasPos() || int(n.start) != 11 || n.end() != 11+tt.span {
+				t.Fatalf("range %d..%d, want 11..%d", n.start, n.end(), 11+tt.span)
+			}
+		})
+	}
+}

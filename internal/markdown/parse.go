@@ -395,14 +395,13 @@ func (p *parser) setPlain(i, j int) int {
 	r := &p.res
 	if a >= 0 && b >= 0 {
 		r.Text = p.src[a:b]
-		r.start, r.end = int32(i), int32(j)
 	} else {
 		// A range that splits a surrogate pair still records its position:
 		// merging it with its neighbour by position puts the pair back
 		// together, as concatenating JavaScript strings does.
 		r.Text = p.str(i, j)
-		r.start, r.end = int32(i), int32(j)
 	}
+	r.setPos(i, j)
 	r.Type = PlainText
 	if r.Children != nil {
 		r.Children = nil
@@ -415,25 +414,42 @@ func (p *parser) setPlain(i, j int) int {
 
 // plain makes a PLAIN_TEXT node for the input between i and j.
 func (p *parser) plain(i, j int) Node {
+	n := Node{Type: PlainText}
 	if a, b := p.byteOff(i), p.byteOff(j); a >= 0 && b >= 0 {
-		return Node{Type: PlainText, Text: p.src[a:b], start: int32(i), end: int32(j)}
+		n.Text = p.src[a:b]
+	} else {
+		n.Text = p.str(i, j)
 	}
-	return Node{Type: PlainText, Text: p.str(i, j), start: int32(i), end: int32(j)}
+	n.setPos(i, j)
+	return n
+}
+
+// pushPlain pushes a PLAIN_TEXT for the input between i and j on p.stack,
+// built in place: returning the node and appending it would copy it twice.
+func (p *parser) pushPlain(i, j int) {
+	p.stack = append(p.stack, Node{Type: PlainText})
+	n := &p.stack[len(p.stack)-1]
+	if a, b := p.byteOff(i), p.byteOff(j); a >= 0 && b >= 0 {
+		n.Text = p.src[a:b]
+	} else {
+		n.Text = p.str(i, j)
+	}
+	n.setPos(i, j)
 }
 
 // plainText makes a PLAIN_TEXT node for text that is not a slice of the input.
 func plainText(s string) Node {
-	return Node{Type: PlainText, Text: s, start: -1, end: -1}
+	return Node{Type: PlainText, Text: s, start: -1}
 }
 
 // node makes a container node.
 func node(t NodeType, children []Node) Node {
-	return Node{Type: t, Children: children, start: -1, end: -1}
+	return Node{Type: t, Children: children, start: -1}
 }
 
 // textNode makes a node whose value is a string (or a PLAIN_TEXT of it).
 func textNode(t NodeType, text string) Node {
-	return Node{Type: t, Text: text, start: -1, end: -1}
+	return Node{Type: t, Text: text, start: -1}
 }
 
 // one returns a list of the tree holding just n.

@@ -56,8 +56,8 @@ func (r *pieces) restart(i, j, last int) {
 
 // add adds node n.
 func (r *pieces) add(n *Node) {
-	if n.Type == PlainText && n.start >= 0 && !r.afterEmoji {
-		r.addRange(int(n.start), int(n.end), int(n.start))
+	if n.Type == PlainText && n.hasPos() && !r.afterEmoji {
+		r.addRange(int(n.start), n.end(), int(n.start))
 		return
 	}
 	r.addNode(n)
@@ -79,9 +79,10 @@ func (r *pieces) flush(splitLast bool) {
 	}
 	p := r.p
 	if splitLast && r.last > r.start {
-		p.stack = append(p.stack, p.plain(r.start, r.last), p.plain(r.last, r.end))
+		p.pushPlain(r.start, r.last)
+		p.pushPlain(r.last, r.end)
 	} else {
-		p.stack = append(p.stack, p.plain(r.start, r.end))
+		p.pushPlain(r.start, r.end)
 	}
 	r.start = -1
 }
@@ -140,7 +141,7 @@ func (p *parser) reduce(items []Node) []Node {
 					// The text is the short code's own source, so it keeps
 					// its position too.
 					t := plainText(":" + raw.Text + ":")
-					t.start, t.end = raw.start, raw.end
+					t.start, t.spanHi, t.spanLo = raw.start, raw.spanHi, raw.spanLo
 					flat[k] = t
 				}
 			}
@@ -158,7 +159,7 @@ func (p *parser) reduce(items []Node) []Node {
 // source position so that it can merge with its neighbours cheaply.
 func (n *Node) emoticonText() Node {
 	t := plainText(n.Text)
-	t.start, t.end = n.start, n.end
+	t.start, t.spanHi, t.spanLo = n.start, n.spanHi, n.spanLo
 	return t
 }
 
@@ -172,6 +173,10 @@ func mergePlain(p *parser, items []Node) []Node {
 		}
 	}
 	out := p.nodes(size)
+	if size == len(items) {
+		// Nothing to merge: one bulk copy.
+		return append(out, items...)
+	}
 	for i := 0; i < len(items); {
 		if items[i].Type != PlainText {
 			out = append(out, items[i])
@@ -199,16 +204,16 @@ func joinPlain(p *parser, run []Node) Node {
 	if len(run) == 1 {
 		return run[0]
 	}
-	contiguous := run[0].start >= 0
+	contiguous := run[0].hasPos()
 	size := len(run[0].Text)
 	for i := 1; i < len(run); i++ {
 		size += len(run[i].Text)
-		if run[i].start != run[i-1].end || run[i].start < 0 {
+		if !run[i].hasPos() || int(run[i].start) != run[i-1].end() {
 			contiguous = false
 		}
 	}
 	if contiguous {
-		return p.plain(int(run[0].start), int(run[len(run)-1].end))
+		return p.plain(int(run[0].start), run[len(run)-1].end())
 	}
 	p.steps += size
 	var b strings.Builder
@@ -217,11 +222,11 @@ func joinPlain(p *parser, run []Node) Node {
 		// Adjacent slices of the input are still joined by position: a
 		// surrogate pair split between two of them must come out whole.
 		j := i + 1
-		for run[i].start >= 0 && j < len(run) && run[j].start == run[j-1].end {
+		for run[i].hasPos() && j < len(run) && run[j].hasPos() && int(run[j].start) == run[j-1].end() {
 			j++
 		}
 		if j > i+1 {
-			b.WriteString(p.str(int(run[i].start), int(run[j-1].end)))
+			b.WriteString(p.str(int(run[i].start), run[j-1].end()))
 		} else {
 			b.WriteString(run[i].Text)
 		}
