@@ -70,7 +70,7 @@ func (s *Service) mayManageIntegration(ctx context.Context, actor *chat.User, in
 	return all || (own && in.CreatedBy.ID == actor.ID)
 }
 
-// canManageAnyIntegration is the gate of integrations.list and .remove.
+// canManageAnyIntegration is the gate of integrations.remove.
 func (s *Service) canManageAnyIntegration(ctx context.Context, actor *chat.User) bool {
 	for typ := range integrationPerms {
 		if all, own := s.canManageIntegrations(ctx, actor, typ); all || own {
@@ -232,23 +232,19 @@ func (s *Service) ListIntegrations(ctx context.Context, actor *chat.User, name, 
 		return nil, 0, errLoginRequired()
 	}
 	f := chat.IntegrationFilter{Name: strings.TrimSpace(name), Type: typ, Offset: offset, Limit: limit}
-	allTypes, ownTypes := 0, 0
 	for t := range integrationPerms {
-		all, own := s.canManageIntegrations(ctx, actor, t)
-		switch {
+		switch all, own := s.canManageIntegrations(ctx, actor, t); {
 		case all:
 			f.AllTypes = append(f.AllTypes, t)
-			allTypes++
 		case own:
 			f.OwnTypes = append(f.OwnTypes, t)
-			ownTypes++
 		}
 	}
-	if allTypes+ownTypes == 0 {
+	if len(f.AllTypes)+len(f.OwnTypes) == 0 {
 		return nil, 0, chat.ErrUnauthorizedAction()
 	}
 	f.OwnerID = actor.ID
-	if allTypes == len(integrationPerms) {
+	if len(f.AllTypes) == len(integrationPerms) {
 		f.AllTypes = nil // everything
 	}
 	return s.store.ListIntegrations(ctx, f)
@@ -317,10 +313,7 @@ func (s *Service) checkIntegrationChannels(ctx context.Context, actor *chat.User
 			}
 			continue
 		}
-		r, err := s.store.RoomByID(ctx, name)
-		if chat.IsKind(err, chat.ENotFound) {
-			r, err = s.store.RoomByName(ctx, name)
-		}
+		r, err := s.findRoom(ctx, s.store, name)
 		if chat.IsKind(err, chat.ENotFound) {
 			return errIntegration("error-invalid-room", "Invalid room", method)
 		}

@@ -100,40 +100,30 @@ func (s *Service) updateOutgoing(ctx context.Context, actor *chat.User, cur *cha
 	case !all && cur.CreatedBy.ID != actor.ID:
 		return nil, errIntegration("invalid_integration", "[methods] updateOutgoingIntegration -> integration not found", method)
 	}
+	// probe holds the validated settings over the current integration;
+	// the fields an outgoing webhook's validation does not cover are set
+	// here, and the whole is written.
+	setString(&probe.Name, in.Name)
+	setBool(&probe.Enabled, in.Enabled)
 	ref := actor.Ref()
-	var out *chat.Integration
+	probe.UpdatedAt, probe.UpdatedBy = s.now(), &ref
 	err := s.tx(ctx, func(tx chat.Store, o *outbox) error {
-		it, err := tx.IntegrationByID(ctx, cur.ID)
-		if chat.IsKind(err, chat.ENotFound) {
-			return errIntegration("invalid_integration", "[methods] updateOutgoingIntegration -> integration not found", method)
-		}
-		if err != nil {
-			return err
-		}
 		u, err := s.integrationUser(ctx, tx, o, probe.Username)
 		if err != nil {
 			return err
 		}
-		setString(&it.Name, in.Name)
-		setBool(&it.Enabled, in.Enabled)
-		setString(&it.Alias, in.Alias)
-		setString(&it.Emoji, in.Emoji)
-		setString(&it.Avatar, in.Avatar)
-		it.Username, it.UserID = u.Username, u.ID
-		it.Event, it.Channels, it.URLs, it.TriggerWords = probe.Event, probe.Channels, probe.URLs, probe.TriggerWords
-		it.TriggerWordAnywhere, it.ImpersonateUser, it.RunOnEdits = probe.TriggerWordAnywhere, probe.ImpersonateUser, probe.RunOnEdits
-		it.RetryFailedCalls, it.RetryCount, it.RetryDelay = probe.RetryFailedCalls, probe.RetryCount, probe.RetryDelay
-		it.TargetRoom, it.Token = probe.TargetRoom, probe.Token
-		it.ScriptEnabled, it.Script, it.ScriptEngine, it.ScriptError = probe.ScriptEnabled, probe.Script, probe.ScriptEngine, probe.ScriptError
-		it.UpdatedAt, it.UpdatedBy = s.now(), &ref
-		out = it
-		return tx.UpdateIntegration(ctx, it)
+		probe.Username, probe.UserID = u.Username, u.ID
+		err = tx.UpdateIntegration(ctx, &probe)
+		if chat.IsKind(err, chat.ENotFound) {
+			return errIntegration("invalid_integration", "[methods] updateOutgoingIntegration -> integration not found", method)
+		}
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
 	s.outgoing.invalidate()
-	return out, nil
+	return &probe, nil
 }
 
 // mergeOutgoing fills the fields absent from an update with the

@@ -116,14 +116,13 @@ func (s *Service) ExecuteWebhook(ctx context.Context, call WebhookCall) (*Webhoo
 		case out.Error != nil:
 			return nil, webhookFail(out.Error)
 		}
+		// The script's content replaces the payload (hookscript makes sure
+		// there is one); the caller's separateResponse stands unless the
+		// content sets its own.
 		payload, res.Response = out.Content, out.Response
-		if _, ok := payload["separateResponse"]; !ok {
-			if payload == nil {
-				payload = map[string]any{}
-			}
-			payload["separateResponse"] = separate
+		if v, ok := payload["separateResponse"]; ok {
+			separate, _ = v.(bool)
 		}
-		separate, _ = payload["separateResponse"].(bool)
 	}
 	if len(payload) == 0 && !it.ScriptEnabled {
 		return res, nil
