@@ -3,11 +3,12 @@ package markdown
 import (
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
-// realisticMessage builds a message of about n characters that looks like
-// chat traffic: prose with emphasis, links, mentions, emoji, code and a
-// list, repeated.
+// realisticMessage builds a message of exactly n characters (code points)
+// that looks like chat traffic: prose with emphasis, links, mentions, emoji,
+// code and a list, repeated.
 func realisticMessage(n int) string {
 	parts := []string{
 		"Hey @maria.silva, the deploy for **release 7.4** is done :tada: ",
@@ -22,10 +23,11 @@ func realisticMessage(n int) string {
 		"Thanks everyone! 🎉 Let's sync <t:1735725600:R> on www.example.org.\n",
 	}
 	var b strings.Builder
-	for k := 0; b.Len() < n; k++ {
+	for k := 0; utf8.RuneCountInString(b.String()) < n; k++ {
 		b.WriteString(parts[k%len(parts)])
 	}
-	return b.String()[:n]
+	runes := []rune(b.String())
+	return string(runes[:n])
 }
 
 // BenchmarkParse5000 parses a realistic 5,000-character message with the
@@ -34,6 +36,9 @@ func realisticMessage(n int) string {
 // steadier than wall time on a busy machine.
 func BenchmarkParse5000(b *testing.B) {
 	msg := realisticMessage(5000)
+	if n := utf8.RuneCountInString(msg); n != 5000 {
+		b.Fatalf("message has %d characters, want 5000", n)
+	}
 	opts := optionSets[1].goOptions()
 	b.SetBytes(int64(len(msg)))
 	b.ReportAllocs()
