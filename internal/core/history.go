@@ -11,8 +11,8 @@ import (
 // getChannelHistory (channels.history, groups.history, im.history) reads
 // it.
 type HistoryOptions struct {
-	// Latest bounds the page from above (zero: now); Oldest, when set,
-	// from below. Inclusive makes both bounds inclusive.
+	// Latest bounds the page from above; Oldest from below. Zero leaves
+	// a side open. Inclusive makes both bounds inclusive.
 	Latest    time.Time
 	Oldest    time.Time
 	Inclusive bool
@@ -44,9 +44,10 @@ func (s *Service) History(ctx context.Context, actor *chat.User, ref RoomRef, op
 	if err != nil {
 		return nil, err
 	}
-	if opt.Latest.IsZero() {
-		opt.Latest = s.now()
-	}
+	// Rocket.Chat bounds an open page strictly by the time of the request,
+	// in milliseconds, which leaves out a message posted in the same
+	// millisecond, or stamped by an instance whose clock runs ahead, from
+	// the page its sender reads next. An open page has no upper bound here.
 	if opt.Count <= 0 {
 		opt.Count = 20
 	}
