@@ -4,8 +4,9 @@
 //
 // It owns the PostgreSQL schema (migrations/*.sql, embedded and applied on
 // Open under an advisory lock), the translation of driver errors into chat
-// errors, and the pool. It imports only the standard library, chat, pgx and
-// golang.org/x/text (for the folding of search words).
+// errors, and the pool. It imports only the standard library, chat,
+// store/storedoc (the documents and helpers it shares with the SQLite
+// store), pgx and golang.org/x/text (for the folding of search words).
 //
 // # Semantics
 //

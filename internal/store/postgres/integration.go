@@ -9,10 +9,6 @@ import (
 	"github.com/liftoff-chat/liftoff/internal/store/storedoc"
 )
 
-func integrationDocJSON(in *chat.Integration) ([]byte, error) {
-	return jsonDoc(storedoc.NewIntegration(in))
-}
-
 const integrationColumns = `id, type, name, enabled, created_at, updated_at, doc`
 
 func scanIntegration(sc scanner) (*chat.Integration, error) {
@@ -36,7 +32,7 @@ func scanIntegration(sc scanner) (*chat.Integration, error) {
 // CreateIntegration inserts in; a known id is EConflict, reported without
 // raising an error, which would abort the caller's transaction.
 func (s *Store) CreateIntegration(ctx context.Context, in *chat.Integration) error {
-	doc, err := integrationDocJSON(in)
+	doc, err := jsonDoc(storedoc.NewIntegration(in))
 	if err != nil {
 		return wrap("create integration", err)
 	}
@@ -56,7 +52,7 @@ func (s *Store) CreateIntegration(ctx context.Context, in *chat.Integration) err
 // CreatedBy. The creator lives in the document too; the statement keeps
 // the stored one, so that no read has to come first.
 func (s *Store) UpdateIntegration(ctx context.Context, in *chat.Integration) error {
-	doc, err := integrationDocJSON(in)
+	doc, err := jsonDoc(storedoc.NewIntegration(in))
 	if err != nil {
 		return wrap("update integration", err)
 	}
@@ -124,15 +120,9 @@ func (s *Store) ListIntegrations(ctx context.Context, f chat.IntegrationFilter) 
 	b := &pgx.Batch{}
 	b.Queue(`SELECT count(*) FROM integrations`+w.String(), w.args...).QueryRow(func(r pgx.Row) error { return r.Scan(&total) })
 	b.Queue(`SELECT `+integrationColumns+` FROM integrations`+w.String()+` ORDER BY created_at DESC, id DESC`+
-		page(f.Offset, f.Limit), w.args...).Query(func(rows pgx.Rows) error {
-		for rows.Next() {
-			in, err := scanIntegration(rows)
-			if err != nil {
-				return err
-			}
-			out = append(out, *in)
-		}
-		return rows.Err()
+		page(f.Offset, f.Limit), w.args...).Query(func(rows pgx.Rows) (err error) {
+		out, err = collect(rows, nil, scanIntegration)
+		return err
 	})
 	if err := s.snapshot(ctx, b); err != nil {
 		return nil, 0, wrap("list integrations", err)
@@ -225,20 +215,28 @@ func (s *Store) IntegrationHistory(ctx context.Context, integrationID string, of
 	b.Queue(`SELECT count(*) FROM integration_history WHERE integration_id = $1`, integrationID).
 		QueryRow(func(r pgx.Row) error { return r.Scan(&total) })
 	b.Queue(`SELECT `+integrationHistoryColumns+` FROM integration_history WHERE integration_id = $1
-		ORDER BY created_at DESC, id DESC`+page(offset, limit), integrationID).Query(func(rows pgx.Rows) error {
-		for rows.Next() {
-			h, err := scanIntegrationHistory(rows)
-			if err != nil {
-				return err
-			}
-			out = append(out, *h)
-		}
-		return rows.Err()
+		ORDER BY created_at DESC, id DESC`+page(offset, limit), integrationID).Query(func(rows pgx.Rows) (err error) {
+		out, err = collect(rows, nil, scanIntegrationHistory)
+		return err
 	})
 	if err := s.snapshot(ctx, b); err != nil {
 		return nil, 0, wrap("integration history", err)
 	}
 	return out, total, nil
+}
+
+// IntegrationRun returns one run of an integration.
+func (s *Store) IntegrationRun(ctx context.Context, integrationID, id string) (*chat.IntegrationHistory, error) {
+	var h *chat.IntegrationHistory
+	err := s.with(ctx, func(c conn) (err error) {
+		h, err = scanIntegrationHistory(c.QueryRow(ctx, `SELECT `+integrationHistoryColumns+`
+			FROM integration_history WHERE integration_id = $1 AND id = $2`, integrationID, id))
+		return err
+	})
+	if err != nil {
+		return nil, notFound(err, "integration history", "integration run")
+	}
+	return h, nil
 }
 
 // ClearIntegrationHistory removes every run of an integration; none, or an

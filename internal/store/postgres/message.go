@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/liftoff-chat/liftoff/internal/chat"
+	"github.com/liftoff-chat/liftoff/internal/store/storedoc"
 )
 
 // messageColumns reads a message: the fields kept in columns of their own,
@@ -34,7 +35,7 @@ func scanMessage(sc scanner, d *messageDoc, m *chat.Message) error {
 	}
 	d.ID, d.RoomID, d.Seq, d.Text = id, rid, seq, text
 	d.Starred, d.Replies = orNil(starred), orNil(replies)
-	*m = d.message()
+	d.Apply(m)
 	return nil
 }
 
@@ -67,27 +68,12 @@ func collectMessages(rows pgx.Rows, err error, capHint int) ([]chat.Message, err
 // fields that live in their own columns only. The indexed columns (ts, tmid,
 // ...) are copies of document fields, written together with it.
 func messageRowDoc(m *chat.Message) ([]byte, error) {
-	d, err := toMessageDoc(m)
+	d, err := newMessageDoc(m)
 	if err != nil {
 		return nil, err
 	}
 	d.ID, d.RoomID, d.Seq, d.Text, d.Starred, d.Replies = "", "", 0, "", nil, nil
 	return jsonDoc(d)
-}
-
-// mentionedUserIDs returns the users whose counters m mentions: user
-// mentions only, not @all, @here (GroupMention counts those) or teams.
-func mentionedUserIDs(m *chat.Message) []string {
-	var ids []string
-	for _, mn := range m.Mentions {
-		if mn.ID == "" || mn.ID == "all" || mn.ID == "here" || mn.Type == "team" {
-			continue
-		}
-		if !slices.Contains(ids, mn.ID) {
-			ids = append(ids, mn.ID)
-		}
-	}
-	return list(ids)
 }
 
 // InsertMessage stores m and assigns m.Seq, in one statement: it advances
@@ -110,7 +96,7 @@ func (s *Store) InsertMessage(ctx context.Context, m *chat.Message, updateLast b
 	if updateLast {
 		// The room row gets the whole message; its seq is set in SQL, from
 		// the same UPDATE that assigns it.
-		full, err := toMessageDoc(m)
+		full, err := newMessageDoc(m)
 		if err != nil {
 			return wrap("insert message", err)
 		}
@@ -141,7 +127,7 @@ func (s *Store) InsertMessage(ctx context.Context, m *chat.Message, updateLast b
 				INSERT INTO mentions (message_id, user_id, rid, seq)
 				SELECT $1, u, $2, msg.seq FROM msg, unnest($3::text[]) AS u)
 			SELECT coalesce((SELECT seq FROM msg), 0), EXISTS (SELECT 1 FROM rooms WHERE id = $2)`,
-			m.ID, m.RoomID, mentionedUserIDs(m), ms(m.TS), ms(m.UpdatedAt), m.User.ID, m.Type, m.TMID, m.TShow,
+			m.ID, m.RoomID, list(storedoc.MentionedUserIDs(m)), ms(m.TS), ms(m.UpdatedAt), m.User.ID, m.Type, m.TMID, m.TShow,
 			m.Pinned, m.DRID, m.TCount, ms(m.TLM), m.GroupMention, m.Text, list(starred), list(m.Replies),
 			indexWords(m.Text), doc, updateLast, last).Scan(&seq, &roomExists)
 	})
@@ -169,7 +155,7 @@ func (s *Store) UpdateMessage(ctx context.Context, m *chat.Message) error {
 	if err != nil {
 		return wrap("update message", err)
 	}
-	full, err := toMessageDoc(m)
+	full, err := newMessageDoc(m)
 	if err != nil {
 		return wrap("update message", err)
 	}
@@ -200,7 +186,7 @@ func (s *Store) UpdateMessage(ctx context.Context, m *chat.Message) error {
 				FROM msg WHERE r.id = msg.rid AND r.last_message ->> '_id' = $1)
 			SELECT count(*) FROM msg`,
 			m.ID, ms(m.TS), ms(m.UpdatedAt), m.User.ID, m.Type, m.TMID, m.TShow, m.Pinned, m.DRID, m.TCount,
-			ms(m.TLM), m.GroupMention, m.Text, list(m.Replies), indexWords(m.Text), doc, mentionedUserIDs(m),
+			ms(m.TLM), m.GroupMention, m.Text, list(m.Replies), indexWords(m.Text), doc, list(storedoc.MentionedUserIDs(m)),
 			last).Scan(&n)
 	})
 	if err != nil {
@@ -263,7 +249,7 @@ func (s *Store) DeletedMessages(ctx context.Context, roomID string, since time.T
 	b.Queue(`SELECT count(*)`+cond, roomID, ms(since)).QueryRow(func(r pgx.Row) error { return r.Scan(&total) })
 	b.Queue(`SELECT id, rid, user_id, deleted_at`+cond+` ORDER BY deleted_at, id`+page(offset, limit), roomID, ms(since)).
 		Query(func(rows pgx.Rows) (err error) {
-			out, err = collectRemovals(rows, nil)
+			out, err = collect(rows, nil, scanRemoval)
 			return err
 		})
 	if err := s.snapshot(ctx, b); err != nil {

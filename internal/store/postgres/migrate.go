@@ -5,13 +5,11 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"io/fs"
-	"sort"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/liftoff-chat/liftoff/internal/store/storedoc"
 )
 
 // migrations holds the schema changes, applied in the order of their
@@ -21,39 +19,13 @@ import (
 //go:embed migrations/*.sql
 var migrations embed.FS
 
-// migration is one embedded schema change.
-type migration struct {
-	version int
-	name    string
-	body    string
-}
-
-func loadMigrations() ([]migration, error) {
-	entries, err := fs.ReadDir(migrations, "migrations")
+// loadMigrations reads the embedded migrations, ordered by version.
+func loadMigrations() ([]storedoc.Migration, error) {
+	all, err := storedoc.LoadMigrations(migrations, "migrations")
 	if err != nil {
-		return nil, fmt.Errorf("postgres: read migrations: %w", err)
+		return nil, fmt.Errorf("postgres: %w", err)
 	}
-	var out []migration
-	seen := map[int]string{}
-	for _, e := range entries {
-		name := e.Name()
-		prefix, _, ok := strings.Cut(name, "_")
-		v, err := strconv.Atoi(prefix)
-		if !ok || err != nil || v <= 0 {
-			return nil, fmt.Errorf("postgres: migration %q: name must start with a positive number and '_'", name)
-		}
-		if other, dup := seen[v]; dup {
-			return nil, fmt.Errorf("postgres: migrations %q and %q share version %d", other, name, v)
-		}
-		seen[v] = name
-		body, err := migrations.ReadFile("migrations/" + name)
-		if err != nil {
-			return nil, fmt.Errorf("postgres: read migration %q: %w", name, err)
-		}
-		out = append(out, migration{version: v, name: name, body: string(body)})
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].version < out[j].version })
-	return out, nil
+	return all, nil
 }
 
 // migrateLockKey is the first key of the advisory lock that migrations run
@@ -85,7 +57,7 @@ func (s *Store) Migrate(ctx context.Context) error {
 	if len(all) == 0 {
 		return nil
 	}
-	known := all[len(all)-1].version
+	known := all[len(all)-1].Version
 	for _, m := range all {
 		var applied bool
 		err := s.runTx(ctx, func(tx pgx.Tx) (err error) {
@@ -96,7 +68,7 @@ func (s *Store) Migrate(ctx context.Context) error {
 			return err
 		}
 		if applied {
-			s.logger.Info("migration applied", "store", "postgres", "version", m.version, "name", m.name)
+			s.logger.Info("migration applied", "store", "postgres", "version", m.Version, "name", m.Name)
 		}
 	}
 	return nil
@@ -104,7 +76,7 @@ func (s *Store) Migrate(ctx context.Context) error {
 
 // applyMigration applies m in tx unless it is recorded, and reports
 // whether it did.
-func (s *Store) applyMigration(ctx context.Context, tx pgx.Tx, m migration, known int) (bool, error) {
+func (s *Store) applyMigration(ctx context.Context, tx pgx.Tx, m storedoc.Migration, known int) (bool, error) {
 	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1, hashtext(coalesce(current_schema(), '')))`, migrateLockKey); err != nil {
 		return false, wrap("postgres: migration lock", err)
 	}
@@ -117,7 +89,7 @@ func (s *Store) applyMigration(ctx context.Context, tx pgx.Tx, m migration, know
 	var newest int
 	var applied bool
 	if err := tx.QueryRow(ctx, `SELECT coalesce(max(version), 0), bool_or(version = $1) IS TRUE FROM schema_migrations`,
-		m.version).Scan(&newest, &applied); err != nil {
+		m.Version).Scan(&newest, &applied); err != nil {
 		return false, wrap("postgres: read schema version", err)
 	}
 	if newest > known {
@@ -128,12 +100,12 @@ func (s *Store) applyMigration(ctx context.Context, tx pgx.Tx, m migration, know
 	}
 	// No arguments: pgx sends the file with the simple protocol, which
 	// runs several statements.
-	if _, err := tx.Exec(ctx, m.body); err != nil {
-		return false, wrap("postgres: migration "+m.name, err)
+	if _, err := tx.Exec(ctx, m.Body); err != nil {
+		return false, wrap("postgres: migration "+m.Name, err)
 	}
 	if _, err := tx.Exec(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)`,
-		m.version, time.Now().UnixMilli()); err != nil {
-		return false, wrap("postgres: record migration "+m.name, err)
+		m.Version, time.Now().UnixMilli()); err != nil {
+		return false, wrap("postgres: record migration "+m.Name, err)
 	}
 	return true, nil
 }

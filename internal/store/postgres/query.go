@@ -140,6 +140,24 @@ func mustAffect(tag pgconn.CommandTag, what string) error {
 	return nil
 }
 
+// collect reads every row with scan and closes rows. err is the query's,
+// so that a query's two results can be passed on as they are.
+func collect[T any](rows pgx.Rows, err error, scan func(scanner) (*T, error)) ([]T, error) {
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *v)
+	}
+	return out, rows.Err()
+}
+
 // where accumulates the conditions and arguments of a listing query.
 // Arguments are numbered as they are added: arg returns the placeholder.
 type where struct {
@@ -181,14 +199,6 @@ func (w *where) String() string {
 	return " WHERE " + strings.Join(w.conds, " AND ")
 }
 
-func roomTypes(types []chat.RoomType) []string {
-	out := make([]string, len(types))
-	for i, t := range types {
-		out[i] = string(t)
-	}
-	return out
-}
-
 // page returns the LIMIT/OFFSET clause; limit 0 means no limit.
 func page(offset, limit int) string {
 	var b strings.Builder
@@ -199,29 +209,6 @@ func page(offset, limit int) string {
 		b.WriteString(" OFFSET " + strconv.Itoa(offset))
 	}
 	return b.String()
-}
-
-// orderBy builds an ORDER BY clause from Rocket.Chat field names. columns
-// maps each accepted field to its SQL expression; an unknown field is an
-// EInvalid error. tiebreak ends every order, so that pages never overlap.
-func orderBy(sort []chat.SortField, columns map[string]string, def []chat.SortField, tiebreak string) (string, error) {
-	if len(sort) == 0 {
-		sort = def
-	}
-	parts := make([]string, 0, len(sort)+1)
-	for _, f := range sort {
-		col, ok := columns[f.Field]
-		if !ok {
-			return "", chat.ErrInvalidParam("cannot sort by %q", f.Field)
-		}
-		dir := " ASC"
-		if f.Desc {
-			dir = " DESC"
-		}
-		parts = append(parts, col+dir)
-	}
-	parts = append(parts, tiebreak+" ASC")
-	return " ORDER BY " + strings.Join(parts, ", "), nil
 }
 
 // nocase is the ordering of SQLite's NOCASE collation, which the SQLite

@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/liftoff-chat/liftoff/internal/chat"
+	"github.com/liftoff-chat/liftoff/internal/store/storedoc"
 )
 
 const roomColumns = `r.id, r.t, r.name, r.fname, r.prid, r.team_id, r.team_main, r.team_default,
@@ -33,53 +34,30 @@ func scanRoom(sc scanner) (*chat.Room, error) {
 		if err := json.Unmarshal(last, &d); err != nil {
 			return nil, fmt.Errorf("decode last message: %w", err)
 		}
-		m := d.message()
-		r.LastMessage = &m
+		r.LastMessage = &chat.Message{}
+		d.Apply(r.LastMessage)
 	}
-	var d roomDoc
+	var d storedoc.Room
 	if err := fromJSON(doc, &d); err != nil {
 		return nil, err
 	}
-	r.Creator = d.Creator.ref()
-	r.Topic, r.Description, r.Announcement = d.Topic, d.Description, d.Announcement
-	r.ReadOnly, r.Featured, r.Broadcast, r.Encrypted = d.ReadOnly, d.Featured, d.Broadcast, d.Encrypted
-	r.ReactWhenReadOnly, r.SysMes, r.Muted, r.JoinCode = d.ReactWhenReadOnly, d.SysMes, d.Muted, d.JoinCode
-	r.UIDs, r.Usernames, r.ParentMessageID = d.UIDs, d.Usernames, d.ParentMessageID
-	r.AvatarETag, r.CustomFields = d.AvatarETag, d.CustomFields
+	d.Apply(&r)
 	return &r, nil
 }
 
 func collectRooms(rows pgx.Rows, err error) ([]chat.Room, error) {
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []chat.Room
-	for rows.Next() {
-		r, err := scanRoom(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *r)
-	}
-	return out, rows.Err()
+	return collect(rows, err, scanRoom)
 }
 
 // encodeRoom returns the room's document and its last message (nil for
 // none), encoded.
 func encodeRoom(r *chat.Room) (doc, last []byte, err error) {
-	doc, err = jsonDoc(roomDoc{
-		Creator: toUserRefDoc(r.Creator), Topic: r.Topic, Description: r.Description, Announcement: r.Announcement,
-		ReadOnly: r.ReadOnly, Featured: r.Featured, Broadcast: r.Broadcast, Encrypted: r.Encrypted,
-		ReactWhenReadOnly: r.ReactWhenReadOnly, SysMes: r.SysMes, Muted: r.Muted, JoinCode: r.JoinCode,
-		UIDs: r.UIDs, Usernames: r.Usernames, ParentMessageID: r.ParentMessageID,
-		AvatarETag: r.AvatarETag, CustomFields: r.CustomFields,
-	})
+	doc, err = jsonDoc(storedoc.NewRoom(r))
 	if err != nil {
 		return nil, nil, err
 	}
 	if r.LastMessage != nil {
-		d, err := toMessageDoc(r.LastMessage)
+		d, err := newMessageDoc(r.LastMessage)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -113,7 +91,7 @@ func (s *Store) CreateRoom(ctx context.Context, r *chat.Room) error {
 				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
 				RETURNING id)
 			DELETE FROM removals WHERE kind = 'room' AND id = (SELECT id FROM ins)`,
-			r.ID, string(r.Type), r.Name, r.FName, fold(r.Name)+"\n"+fold(r.FName), r.ParentID, r.TeamID, r.TeamMain,
+			r.ID, string(r.Type), r.Name, r.FName, storedoc.RoomSearch(r), r.ParentID, r.TeamID, r.TeamMain,
 			r.TeamDefault, r.Default, r.Archived, r.Msgs, r.Seq, r.UsersCount, ms(r.LastMsgAt), last,
 			ms(r.CreatedAt), ms(r.UpdatedAt), doc)
 		switch {
@@ -136,7 +114,7 @@ func (s *Store) UpdateRoom(ctx context.Context, r *chat.Room) error {
 		tag, err := c.Exec(ctx, `UPDATE rooms SET t = $1, name = $2, fname = $3, search = $4, prid = $5,
 			team_id = $6, team_main = $7, team_default = $8, is_default = $9, archived = $10, users_count = $11,
 			lm = $12, last_message = $13, created_at = $14, updated_at = $15, doc = $16 WHERE id = $17`,
-			string(r.Type), r.Name, r.FName, fold(r.Name)+"\n"+fold(r.FName), r.ParentID,
+			string(r.Type), r.Name, r.FName, storedoc.RoomSearch(r), r.ParentID,
 			r.TeamID, r.TeamMain, r.TeamDefault, r.Default, r.Archived, r.UsersCount, ms(r.LastMsgAt),
 			last, ms(r.CreatedAt), ms(r.UpdatedAt), doc, r.ID)
 		switch {
@@ -213,13 +191,13 @@ var roomSortColumns = map[string]string{
 // ListRooms returns a page of matching rooms, by name unless f.Sort says
 // otherwise, and the number of matches.
 func (s *Store) ListRooms(ctx context.Context, f chat.RoomFilter) ([]chat.Room, int, error) {
-	order, err := orderBy(f.Sort, roomSortColumns, []chat.SortField{{Field: "name"}}, "r.id")
+	order, err := storedoc.OrderBy(f.Sort, roomSortColumns, []chat.SortField{{Field: "name"}}, "r.id")
 	if err != nil {
 		return nil, 0, err
 	}
 	w := &where{}
 	if len(f.Types) > 0 {
-		w.in("r.t", roomTypes(f.Types))
+		w.in("r.t", storedoc.RoomTypes(f.Types))
 	}
 	if f.Text != "" {
 		w.contains("r.search", f.Text)
@@ -304,28 +282,21 @@ func (s *Store) removals(ctx context.Context, kind, by, key string, since time.T
 	err := s.with(ctx, func(c conn) error {
 		rows, err := c.Query(ctx, `SELECT id, rid, user_id, deleted_at FROM removals
 			WHERE kind = $1 AND `+by+` = $2 AND deleted_at > $3 ORDER BY deleted_at, id`, kind, key, ms(since))
-		out, err = collectRemovals(rows, err)
+		out, err = collect(rows, err, scanRemoval)
 		return err
 	})
 	return out, err
 }
 
-func collectRemovals(rows pgx.Rows, err error) ([]chat.Removal, error) {
-	if err != nil {
+// scanRemoval reads a row of removals (id, rid, user_id, deleted_at).
+func scanRemoval(sc scanner) (*chat.Removal, error) {
+	var (
+		r  chat.Removal
+		at int64
+	)
+	if err := sc.Scan(&r.ID, &r.RoomID, &r.UserID, &at); err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []chat.Removal
-	for rows.Next() {
-		var (
-			r  chat.Removal
-			at int64
-		)
-		if err := rows.Scan(&r.ID, &r.RoomID, &r.UserID, &at); err != nil {
-			return nil, err
-		}
-		r.DeletedAt = fromMS(at)
-		out = append(out, r)
-	}
-	return out, rows.Err()
+	r.DeletedAt = fromMS(at)
+	return &r, nil
 }

@@ -2,27 +2,13 @@ package postgres
 
 import (
 	"context"
-	"encoding/json"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/liftoff-chat/liftoff/internal/chat"
+	"github.com/liftoff-chat/liftoff/internal/store/storedoc"
 )
-
-// Setting values are JSON, so they read back as JSON decodes them: numbers
-// as float64, objects as map[string]any.
-
-func decodeValue(b []byte) (any, error) {
-	if len(b) == 0 {
-		return nil, nil
-	}
-	var v any
-	if err := json.Unmarshal(b, &v); err != nil {
-		return nil, wrap("decode setting value", err)
-	}
-	return v, nil
-}
 
 const settingColumns = `id, value, env_locked, ord, updated_at, doc`
 
@@ -37,37 +23,21 @@ func scanSetting(sc scanner) (*chat.Setting, error) {
 	}
 	st.UpdatedAt = fromMS(updated)
 	var err error
-	if st.Value, err = decodeValue(value); err != nil {
+	if st.Value, err = storedoc.DecodeSettingValue(value); err != nil {
 		return nil, err
 	}
-	var d settingDoc
+	var d storedoc.Setting
 	if err := fromJSON(doc, &d); err != nil {
 		return nil, err
 	}
-	if st.PackageValue, err = decodeValue(d.PackageValue); err != nil {
+	if err := d.Apply(&st); err != nil {
 		return nil, err
-	}
-	st.Type, st.Public, st.Hidden, st.Group, st.Section, st.I18nLabel = d.Type, d.Public, d.Hidden, d.Group, d.Section, d.I18nLabel
-	for _, o := range d.Values {
-		st.Values = append(st.Values, chat.SettingOption(o))
 	}
 	return &st, nil
 }
 
 func collectSettings(rows pgx.Rows, err error) ([]chat.Setting, error) {
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []chat.Setting
-	for rows.Next() {
-		st, err := scanSetting(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *st)
-	}
-	return out, rows.Err()
+	return collect(rows, err, scanSetting)
 }
 
 // UpsertSetting inserts a setting, or updates everything but its value when
@@ -77,15 +47,11 @@ func (s *Store) UpsertSetting(ctx context.Context, st *chat.Setting) error {
 	if err != nil {
 		return wrap("upsert setting", err)
 	}
-	d := settingDoc{Type: st.Type, Public: st.Public, Hidden: st.Hidden, Group: st.Group, Section: st.Section, I18nLabel: st.I18nLabel}
-	if st.PackageValue != nil {
-		if d.PackageValue, err = jsonValue(st.PackageValue); err != nil {
-			return wrap("upsert setting", err)
-		}
+	d, err := storedoc.NewSetting(st)
+	if err != nil {
+		return wrap("upsert setting", err)
 	}
-	for _, o := range st.Values {
-		d.Values = append(d.Values, settingOptionDoc(o))
-	}
+	// jsonDoc cleans the default inside the document along with the rest.
 	doc, err := jsonDoc(d)
 	if err != nil {
 		return wrap("upsert setting", err)
@@ -203,18 +169,8 @@ func (s *Store) Permissions(ctx context.Context, since time.Time) ([]chat.Permis
 	var out []chat.Permission
 	err := s.with(ctx, func(c conn) error {
 		rows, err := c.Query(ctx, `SELECT `+permissionColumns+` FROM permissions`+w.String()+` ORDER BY position, id`, w.args...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			p, err := scanPermission(rows)
-			if err != nil {
-				return err
-			}
-			out = append(out, *p)
-		}
-		return rows.Err()
+		out, err = collect(rows, err, scanPermission)
+		return err
 	})
 	if err != nil {
 		return nil, wrap("permissions", err)
@@ -252,18 +208,8 @@ func (s *Store) Roles(ctx context.Context) ([]chat.Role, error) {
 	var out []chat.Role
 	err := s.with(ctx, func(c conn) error {
 		rows, err := c.Query(ctx, `SELECT `+roleColumns+` FROM roles ORDER BY id`)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			r, err := scanRole(rows)
-			if err != nil {
-				return err
-			}
-			out = append(out, *r)
-		}
-		return rows.Err()
+		out, err = collect(rows, err, scanRole)
+		return err
 	})
 	if err != nil {
 		return nil, wrap("roles", err)

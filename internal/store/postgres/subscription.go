@@ -7,6 +7,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/liftoff-chat/liftoff/internal/chat"
+	"github.com/liftoff-chat/liftoff/internal/store/storedoc"
 )
 
 // subColumns reads a subscription with what it copies from its room (alias
@@ -62,19 +63,7 @@ func scanSubscription(sc scanner) (*chat.Subscription, error) {
 }
 
 func collectSubscriptions(rows pgx.Rows, err error) ([]chat.Subscription, error) {
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []chat.Subscription
-	for rows.Next() {
-		s, err := scanSubscription(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *s)
-	}
-	return out, rows.Err()
+	return collect(rows, err, scanSubscription)
 }
 
 // CreateSubscription inserts s. The user already in the room, or a taken
@@ -205,7 +194,7 @@ func (s *Store) SubscriptionsOfUser(ctx context.Context, userID string, f chat.S
 		w.add("(s.updated_at > " + since + " OR r.lm > " + since + ")")
 	}
 	if len(f.Types) > 0 {
-		w.in("r.t", roomTypes(f.Types))
+		w.in("r.t", storedoc.RoomTypes(f.Types))
 	}
 	var subs []chat.Subscription
 	err := s.with(ctx, func(c conn) (err error) {
@@ -255,7 +244,7 @@ var memberSortColumns = map[string]string{
 // by username unless f.Sort says otherwise, and the number of matches.
 // Members whose user no longer exists are left out.
 func (s *Store) RoomMembers(ctx context.Context, roomID string, f chat.MemberFilter) ([]chat.Member, int, error) {
-	order, err := orderBy(f.Sort, memberSortColumns, []chat.SortField{{Field: "username"}}, "u.id")
+	order, err := storedoc.OrderBy(f.Sort, memberSortColumns, []chat.SortField{{Field: "username"}}, "u.id")
 	if err != nil {
 		return nil, 0, err
 	}

@@ -7,6 +7,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/liftoff-chat/liftoff/internal/chat"
+	"github.com/liftoff-chat/liftoff/internal/store/storedoc"
 )
 
 const teamColumns = `t.id, t.name, t.type, t.rid, t.created_by, t.created_at, t.updated_at`
@@ -14,14 +15,14 @@ const teamColumns = `t.id, t.name, t.type, t.rid, t.created_by, t.created_at, t.
 // userRefJSON encodes a user reference for a jsonb column; the empty
 // reference is {}.
 func userRefJSON(r chat.UserRef) []byte {
-	b, _ := json.Marshal(toUserRefDoc(r)) // plain strings always encode
+	b, _ := json.Marshal(storedoc.UserRef(r)) // plain strings always encode
 	return cleanJSON(b)
 }
 
 func fromUserRefJSON(b []byte) (chat.UserRef, error) {
-	var d userRefDoc
+	var d storedoc.UserRef
 	err := fromJSON(b, &d)
-	return d.ref(), err
+	return chat.UserRef(d), err
 }
 
 func scanTeam(sc scanner) (*chat.Team, error) {
@@ -40,19 +41,7 @@ func scanTeam(sc scanner) (*chat.Team, error) {
 }
 
 func collectTeams(rows pgx.Rows, err error) ([]chat.Team, error) {
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []chat.Team
-	for rows.Next() {
-		t, err := scanTeam(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *t)
-	}
-	return out, rows.Err()
+	return collect(rows, err, scanTeam)
 }
 
 func teamConflict(t *chat.Team, err error) error {
@@ -144,7 +133,7 @@ var teamSortColumns = map[string]string{
 // and the number of matches. Of the room filter it applies Text (the team
 // name), IDs (team ids) and Types (c for public teams, p for private ones).
 func (s *Store) ListTeams(ctx context.Context, f chat.RoomFilter) ([]chat.Team, int, error) {
-	order, err := orderBy(f.Sort, teamSortColumns, []chat.SortField{{Field: "name"}}, "t.id")
+	order, err := storedoc.OrderBy(f.Sort, teamSortColumns, []chat.SortField{{Field: "name"}}, "t.id")
 	if err != nil {
 		return nil, 0, err
 	}
@@ -264,15 +253,9 @@ func (s *Store) TeamMembers(ctx context.Context, teamID string, offset, limit in
 	b := &pgx.Batch{}
 	b.Queue(`SELECT count(*) FROM team_members WHERE team_id = $1`, teamID).QueryRow(func(r pgx.Row) error { return r.Scan(&total) })
 	b.Queue(`SELECT `+teamMemberColumns+` FROM team_members WHERE team_id = $1
-		ORDER BY created_at, user_id`+page(offset, limit), teamID).Query(func(rows pgx.Rows) error {
-		for rows.Next() {
-			m, err := scanTeamMember(rows)
-			if err != nil {
-				return err
-			}
-			out = append(out, *m)
-		}
-		return rows.Err()
+		ORDER BY created_at, user_id`+page(offset, limit), teamID).Query(func(rows pgx.Rows) (err error) {
+		out, err = collect(rows, nil, scanTeamMember)
+		return err
 	})
 	if err := s.snapshot(ctx, b); err != nil {
 		return nil, 0, wrap("team members", err)

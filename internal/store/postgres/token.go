@@ -76,18 +76,8 @@ func (s *Store) TokensByUser(ctx context.Context, userID, kind string) ([]chat.T
 	err := s.with(ctx, func(c conn) error {
 		rows, err := c.Query(ctx, `SELECT `+tokenColumns+` FROM tokens
 			WHERE user_id = $1 AND ($2 = '' OR kind = $2) ORDER BY created_at, hash`, userID, kind)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			t, err := scanToken(rows)
-			if err != nil {
-				return err
-			}
-			out = append(out, *t)
-		}
-		return rows.Err()
+		out, err = collect(rows, err, scanToken)
+		return err
 	})
 	if err != nil {
 		return nil, wrap("tokens by user", err)

@@ -8,20 +8,8 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/liftoff-chat/liftoff/internal/chat"
+	"github.com/liftoff-chat/liftoff/internal/store/storedoc"
 )
-
-// uploadDoc is the JSON document of an upload: what is read but never
-// filtered on.
-type uploadDoc struct {
-	User        userRefDoc `json:"u"`
-	Description string     `json:"description,omitempty"`
-	ETag        string     `json:"etag,omitempty"`
-	Width       int        `json:"width,omitempty"`
-	Height      int        `json:"height,omitempty"`
-	Format      string     `json:"format,omitempty"`
-	ThumbID     string     `json:"thumbId,omitempty"`
-	OriginalID  string     `json:"originalId,omitempty"`
-}
 
 const uploadColumns = `id, kind, name, type, type_group, size, rid, store, key, complete, message_id,
 	expires_at, created_at, updated_at, doc`
@@ -37,42 +25,22 @@ func scanUpload(sc scanner) (*chat.Upload, error) {
 		return nil, err
 	}
 	u.ExpiresAt, u.CreatedAt, u.UpdatedAt = fromMS(expires), fromMS(created), fromMS(updated)
-	var d uploadDoc
+	var d storedoc.Upload
 	if err := fromJSON(doc, &d); err != nil {
 		return nil, err
 	}
-	u.User, u.Description, u.ETag = d.User.ref(), d.Description, d.ETag
-	u.Width, u.Height, u.Format, u.ThumbID, u.OriginalID = d.Width, d.Height, d.Format, d.ThumbID, d.OriginalID
+	d.Apply(&u)
 	return &u, nil
 }
 
-func uploadDocJSON(u *chat.Upload) ([]byte, error) {
-	return jsonDoc(uploadDoc{
-		User: toUserRefDoc(u.User), Description: u.Description, ETag: u.ETag, Width: u.Width, Height: u.Height,
-		Format: u.Format, ThumbID: u.ThumbID, OriginalID: u.OriginalID,
-	})
-}
-
 func collectUploads(rows pgx.Rows, err error) ([]chat.Upload, error) {
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []chat.Upload
-	for rows.Next() {
-		u, err := scanUpload(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *u)
-	}
-	return out, rows.Err()
+	return collect(rows, err, scanUpload)
 }
 
 // CreateUpload records a new upload; a known id is EConflict, reported
 // without raising an error, which would abort the caller's transaction.
 func (s *Store) CreateUpload(ctx context.Context, u *chat.Upload) error {
-	doc, err := uploadDocJSON(u)
+	doc, err := jsonDoc(storedoc.NewUpload(u))
 	if err != nil {
 		return wrap("create upload", err)
 	}
@@ -94,7 +62,7 @@ func (s *Store) CreateUpload(ctx context.Context, u *chat.Upload) error {
 // UpdateUpload writes an upload's changeable fields; a deleted or unknown
 // upload is ENotFound.
 func (s *Store) UpdateUpload(ctx context.Context, u *chat.Upload) error {
-	doc, err := uploadDocJSON(u)
+	doc, err := jsonDoc(storedoc.NewUpload(u))
 	if err != nil {
 		return wrap("update upload", err)
 	}
@@ -131,7 +99,7 @@ func (s *Store) ListUploads(ctx context.Context, f chat.UploadFilter) ([]chat.Up
 	if kind == "" {
 		kind = chat.UploadFile
 	}
-	order, err := orderBy(f.Sort, uploadSortColumns, []chat.SortField{{Field: "name"}}, "id")
+	order, err := storedoc.OrderBy(f.Sort, uploadSortColumns, []chat.SortField{{Field: "name"}}, "id")
 	if err != nil {
 		return nil, 0, err
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/liftoff-chat/liftoff/internal/chat"
+	"github.com/liftoff-chat/liftoff/internal/store/storedoc"
 )
 
 const userColumns = `u.id, u.username, u.name, u.type, u.active, u.status, u.status_default,
@@ -32,33 +33,16 @@ func scanUser(sc scanner, extra ...any) (*chat.User, error) {
 	}
 	u.Roles = orNil(u.Roles)
 	u.CreatedAt, u.UpdatedAt, u.LastLogin = fromMS(created), fromMS(updated), fromMS(lastLogin)
-	var d userDoc
+	var d storedoc.User
 	if err := fromJSON(doc, &d); err != nil {
 		return nil, err
 	}
-	for _, e := range d.Emails {
-		u.Emails = append(u.Emails, chat.Email(e))
-	}
-	u.PasswordHash, u.RequirePasswordChange = d.PasswordHash, d.RequirePasswordChange
-	u.UTCOffset, u.AvatarETag, u.Bio, u.Nickname = d.UTCOffset, d.AvatarETag, d.Bio, d.Nickname
-	u.Preferences, u.CustomFields = d.Preferences, d.CustomFields
+	d.Apply(&u)
 	return &u, nil
 }
 
 func collectUsers(rows pgx.Rows, err error) ([]chat.User, error) {
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []chat.User
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *u)
-	}
-	return out, rows.Err()
+	return collect(rows, err, func(sc scanner) (*chat.User, error) { return scanUser(sc) })
 }
 
 // userRow is the encoded form of a user's columns, shared by create and
@@ -70,27 +54,17 @@ type userRow struct {
 }
 
 func encodeUser(u *chat.User) (userRow, error) {
-	d := userDoc{
-		PasswordHash: u.PasswordHash, RequirePasswordChange: u.RequirePasswordChange,
-		UTCOffset: u.UTCOffset, AvatarETag: u.AvatarETag, Bio: u.Bio, Nickname: u.Nickname,
-		Preferences: u.Preferences, CustomFields: u.CustomFields,
-	}
-	search := []string{fold(u.Username), fold(u.Name)}
 	var emails []string
 	for _, e := range u.Emails {
-		d.Emails = append(d.Emails, emailDoc(e))
-		key := fold(e.Address)
-		search = append(search, key)
-		if key != "" && !slices.Contains(emails, key) {
+		if key := fold(e.Address); key != "" && !slices.Contains(emails, key) {
 			emails = append(emails, key)
 		}
 	}
-	doc, err := jsonDoc(d)
+	doc, err := jsonDoc(storedoc.NewUser(u))
 	if err != nil {
 		return userRow{}, err
 	}
-	// The newline keeps a search from matching across two fields.
-	return userRow{search: strings.Join(search, "\n"), doc: doc, emails: list(emails)}, nil
+	return userRow{search: storedoc.UserSearch(u), doc: doc, emails: list(emails)}, nil
 }
 
 // userConflict translates the unique violations of writing u.
@@ -305,7 +279,7 @@ func userWhere(f chat.UserFilter) *where {
 // ListUsers returns a page of matching users, by username unless f.Sort
 // says otherwise, and the number of matches.
 func (s *Store) ListUsers(ctx context.Context, f chat.UserFilter) ([]chat.User, int, error) {
-	order, err := orderBy(f.Sort, userSortColumns, []chat.SortField{{Field: "username"}}, "u.id")
+	order, err := storedoc.OrderBy(f.Sort, userSortColumns, []chat.SortField{{Field: "username"}}, "u.id")
 	if err != nil {
 		return nil, 0, err
 	}

@@ -4,7 +4,9 @@
 //
 // It owns the SQLite schema (migrations/*.sql, embedded and applied on Open),
 // the translation of driver errors into chat errors, and the file's
-// connections. It imports only the standard library, chat and the driver.
+// connections. It imports only the standard library, chat, store/storedoc
+// (the documents and helpers it shares with the PostgreSQL store) and the
+// driver.
 //
 // # Connections
 //
@@ -27,9 +29,9 @@
 // and a JSON document column (doc) for the rest. Times are UTC milliseconds
 // in INTEGER columns, 0 for the zero time. Empty slices and maps are not
 // stored, and read back as nil. The JSON documents are encoded from the
-// tagged types in encode.go, never from chat's types directly, so renaming a
-// field in chat breaks the build here instead of silently orphaning stored
-// data.
+// tagged types of store/storedoc, never from chat's types directly, so
+// renaming a field in chat breaks the build instead of silently orphaning
+// stored data.
 //
 // Unread counts are computed on read from per-room sequence numbers (see
 // chat.Subscription): posting writes the message, its mentions and one row of

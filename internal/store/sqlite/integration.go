@@ -8,10 +8,6 @@ import (
 	"github.com/liftoff-chat/liftoff/internal/store/storedoc"
 )
 
-func integrationDocText(in *chat.Integration) (string, error) {
-	return jsonText(storedoc.NewIntegration(in))
-}
-
 const integrationColumns = `id, type, name, enabled, created_at, updated_at, doc`
 
 func scanIntegration(sc scanner) (*chat.Integration, error) {
@@ -34,7 +30,7 @@ func scanIntegration(sc scanner) (*chat.Integration, error) {
 
 // CreateIntegration inserts in; a known id is EConflict.
 func (s *Store) CreateIntegration(ctx context.Context, in *chat.Integration) error {
-	doc, err := integrationDocText(in)
+	doc, err := jsonText(storedoc.NewIntegration(in))
 	if err != nil {
 		return fmt.Errorf("create integration: %w", err)
 	}
@@ -54,7 +50,7 @@ func (s *Store) CreateIntegration(ctx context.Context, in *chat.Integration) err
 // CreatedBy. The creator lives in the document too; the statement keeps
 // the stored one, so that no read has to come first.
 func (s *Store) UpdateIntegration(ctx context.Context, in *chat.Integration) error {
-	doc, err := integrationDocText(in)
+	doc, err := jsonText(storedoc.NewIntegration(in))
 	if err != nil {
 		return fmt.Errorf("update integration: %w", err)
 	}
@@ -121,18 +117,8 @@ func (s *Store) ListIntegrations(ctx context.Context, f chat.IntegrationFilter) 
 		}
 		rows, err := q.QueryContext(ctx, `SELECT `+integrationColumns+` FROM integrations`+w.String()+
 			` ORDER BY created_at DESC, id DESC`+page(f.Offset, f.Limit), w.args...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			in, err := scanIntegration(rows)
-			if err != nil {
-				return err
-			}
-			out = append(out, *in)
-		}
-		return rows.Err()
+		out, err = collect(rows, err, scanIntegration)
+		return err
 	})
 	if err != nil {
 		return nil, 0, fmt.Errorf("list integrations: %w", err)
@@ -217,23 +203,23 @@ func (s *Store) IntegrationHistory(ctx context.Context, integrationID string, of
 		}
 		rows, err := q.QueryContext(ctx, `SELECT `+integrationHistoryColumns+` FROM integration_history
 			WHERE integration_id = ? ORDER BY created_at DESC, id DESC`+page(offset, limit), integrationID)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			h, err := scanIntegrationHistory(rows)
-			if err != nil {
-				return err
-			}
-			out = append(out, *h)
-		}
-		return rows.Err()
+		out, err = collect(rows, err, scanIntegrationHistory)
+		return err
 	})
 	if err != nil {
 		return nil, 0, fmt.Errorf("integration history: %w", err)
 	}
 	return out, total, nil
+}
+
+// IntegrationRun returns one run of an integration.
+func (s *Store) IntegrationRun(ctx context.Context, integrationID, id string) (*chat.IntegrationHistory, error) {
+	h, err := scanIntegrationHistory(s.rd().QueryRowContext(ctx, `SELECT `+integrationHistoryColumns+`
+		FROM integration_history WHERE integration_id = ? AND id = ?`, integrationID, id))
+	if err != nil {
+		return nil, notFound(err, "integration history", "integration run")
+	}
+	return h, nil
 }
 
 // ClearIntegrationHistory removes every run of an integration; none, or an

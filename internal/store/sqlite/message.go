@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/liftoff-chat/liftoff/internal/chat"
+	"github.com/liftoff-chat/liftoff/internal/store/storedoc"
 )
 
 // messageColumns reads a message: its document and the fields kept apart
@@ -37,7 +38,7 @@ func scanMessage(sc scanner, d *messageDoc, m *chat.Message) error {
 	if err := fromJSON(starred, &d.Starred); err != nil {
 		return err
 	}
-	*m = d.message()
+	d.Apply(m)
 	return nil
 }
 
@@ -70,30 +71,18 @@ func collectMessages(rows *sql.Rows, err error, capHint int) ([]chat.Message, er
 // fields that live in their own columns only. The indexed columns (rid, ts,
 // tmid, ...) are copies of document fields, written together with it.
 func messageRowDoc(m *chat.Message) (string, error) {
-	d := toMessageDoc(m)
+	d, err := newMessageDoc(m)
+	if err != nil {
+		return "", err
+	}
 	// seq is assigned in the transaction, the text is the column the
 	// full-text index reads, and stars change on their own.
 	d.Seq, d.Text, d.Starred = 0, "", nil
 	return jsonText(d)
 }
 
-// mentionedUserIDs returns the users whose counters m mentions: user
-// mentions only, not @all, @here (GroupMention counts those) or teams.
-func mentionedUserIDs(m *chat.Message) []string {
-	var ids []string
-	for _, mn := range m.Mentions {
-		if mn.ID == "" || mn.ID == "all" || mn.ID == "here" || mn.Type == "team" {
-			continue
-		}
-		if !slices.Contains(ids, mn.ID) {
-			ids = append(ids, mn.ID)
-		}
-	}
-	return ids
-}
-
 func insertMentions(ctx context.Context, tx querier, m *chat.Message, rid string, seq int64) error {
-	for _, uid := range mentionedUserIDs(m) {
+	for _, uid := range storedoc.MentionedUserIDs(m) {
 		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO mentions (message_id, user_id, rid, seq)
 			VALUES (?, ?, ?, ?)`, m.ID, uid, rid, seq); err != nil {
 			return fmt.Errorf("insert mention: %w", err)
@@ -116,7 +105,10 @@ func (s *Store) InsertMessage(ctx context.Context, m *chat.Message, updateLast b
 	if updateLast {
 		// The room row gets the whole message; its seq is set in SQL, from
 		// the same UPDATE that assigns it.
-		full := toMessageDoc(m)
+		full, err := newMessageDoc(m)
+		if err != nil {
+			return fmt.Errorf("insert message: %w", err)
+		}
 		full.Seq, full.Starred = 0, starred
 		if last, err = jsonText(full); err != nil {
 			return fmt.Errorf("insert message: %w", err)
@@ -170,6 +162,10 @@ func (s *Store) UpdateMessage(ctx context.Context, m *chat.Message) error {
 	if err != nil {
 		return fmt.Errorf("update message: %w", err)
 	}
+	full, err := newMessageDoc(m)
+	if err != nil {
+		return fmt.Errorf("update message: %w", err)
+	}
 	return s.write(ctx, func(tx querier) error {
 		var (
 			rid     string
@@ -190,7 +186,6 @@ func (s *Store) UpdateMessage(ctx context.Context, m *chat.Message) error {
 		if err := insertMentions(ctx, tx, m, rid, seq); err != nil {
 			return err
 		}
-		full := toMessageDoc(m)
 		full.RoomID, full.Seq, full.Starred = rid, seq, nil
 		if err := fromJSON(starred, &full.Starred); err != nil {
 			return err
@@ -251,10 +246,7 @@ func (s *Store) DeletedMessages(ctx context.Context, roomID string, since time.T
 		}
 		rows, err := q.QueryContext(ctx, `SELECT id, rid, user_id, deleted_at`+cond+
 			` ORDER BY deleted_at, id`+page(offset, limit), roomID, ms(since))
-		if err != nil {
-			return err
-		}
-		out, err = collectRemovals(rows)
+		out, err = collect(rows, err, scanRemoval)
 		return err
 	})
 	if err != nil {

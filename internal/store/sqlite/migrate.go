@@ -6,12 +6,10 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
-	"sort"
-	"strconv"
-	"strings"
 	"time"
+
+	"github.com/liftoff-chat/liftoff/internal/store/storedoc"
 )
 
 // migrations holds the schema changes, applied in the order of their
@@ -21,39 +19,13 @@ import (
 //go:embed migrations/*.sql
 var migrations embed.FS
 
-// migration is one embedded schema change.
-type migration struct {
-	version int
-	name    string
-	body    string
-}
-
-func loadMigrations() ([]migration, error) {
-	entries, err := fs.ReadDir(migrations, "migrations")
+// loadMigrations reads the embedded migrations, ordered by version.
+func loadMigrations() ([]storedoc.Migration, error) {
+	all, err := storedoc.LoadMigrations(migrations, "migrations")
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: read migrations: %w", err)
+		return nil, fmt.Errorf("sqlite: %w", err)
 	}
-	var out []migration
-	seen := map[int]string{}
-	for _, e := range entries {
-		name := e.Name()
-		prefix, _, ok := strings.Cut(name, "_")
-		v, err := strconv.Atoi(prefix)
-		if !ok || err != nil || v <= 0 {
-			return nil, fmt.Errorf("sqlite: migration %q: name must start with a positive number and '_'", name)
-		}
-		if other, dup := seen[v]; dup {
-			return nil, fmt.Errorf("sqlite: migrations %q and %q share version %d", other, name, v)
-		}
-		seen[v] = name
-		body, err := migrations.ReadFile("migrations/" + name)
-		if err != nil {
-			return nil, fmt.Errorf("sqlite: read migration %q: %w", name, err)
-		}
-		out = append(out, migration{version: v, name: name, body: string(body)})
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].version < out[j].version })
-	return out, nil
+	return all, nil
 }
 
 // Migrate applies the migrations the database has not seen yet, each in its
@@ -80,8 +52,8 @@ func (s *Store) Migrate(ctx context.Context) error {
 	if err := s.writer.QueryRowContext(ctx, `SELECT coalesce(max(version), 0) FROM schema_migrations`).Scan(&newest); err != nil {
 		return fmt.Errorf("sqlite: read schema version: %w", err)
 	}
-	if len(all) > 0 && newest > all[len(all)-1].version {
-		return fmt.Errorf("sqlite: database schema version %d is newer than this binary's %d", newest, all[len(all)-1].version)
+	if len(all) > 0 && newest > all[len(all)-1].Version {
+		return fmt.Errorf("sqlite: database schema version %d is newer than this binary's %d", newest, all[len(all)-1].Version)
 	}
 	for _, m := range all {
 		if err := s.applyMigration(ctx, m); err != nil {
@@ -94,30 +66,30 @@ func (s *Store) Migrate(ctx context.Context) error {
 // applyMigration applies m unless it is recorded. The check runs inside the
 // write transaction, so two processes opening the same file cannot both
 // apply it.
-func (s *Store) applyMigration(ctx context.Context, m migration) error {
+func (s *Store) applyMigration(ctx context.Context, m storedoc.Migration) error {
 	tx, err := s.writer.BeginTx(ctx, nil)
 	if err != nil {
 		return unavailable("sqlite: begin migration", err)
 	}
 	defer tx.Rollback()
 	var n int
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, m.version).Scan(&n); err != nil {
-		return fmt.Errorf("sqlite: migration %s: %w", m.name, err)
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, m.Version).Scan(&n); err != nil {
+		return fmt.Errorf("sqlite: migration %s: %w", m.Name, err)
 	}
 	if n > 0 {
 		return nil
 	}
-	if _, err := tx.ExecContext(ctx, m.body); err != nil {
-		return fmt.Errorf("sqlite: migration %s: %w", m.name, err)
+	if _, err := tx.ExecContext(ctx, m.Body); err != nil {
+		return fmt.Errorf("sqlite: migration %s: %w", m.Name, err)
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`,
-		m.version, time.Now().UnixMilli()); err != nil {
-		return fmt.Errorf("sqlite: record migration %s: %w", m.name, err)
+		m.Version, time.Now().UnixMilli()); err != nil {
+		return fmt.Errorf("sqlite: record migration %s: %w", m.Name, err)
 	}
 	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("sqlite: commit migration %s: %w", m.name, err)
+		return fmt.Errorf("sqlite: commit migration %s: %w", m.Name, err)
 	}
-	s.logger.Info("migration applied", "store", "sqlite", "version", m.version, "name", m.name)
+	s.logger.Info("migration applied", "store", "sqlite", "version", m.Version, "name", m.Name)
 	return nil
 }
 

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/liftoff-chat/liftoff/internal/chat"
+	"github.com/liftoff-chat/liftoff/internal/store/storedoc"
 )
 
 const roomColumns = `r.id, r.t, r.name, r.fname, r.prid, r.team_id, r.team_main, r.team_default,
@@ -31,52 +32,33 @@ func scanRoom(sc scanner) (*chat.Room, error) {
 		if err := json.Unmarshal([]byte(last), &d); err != nil {
 			return nil, fmt.Errorf("decode last message: %w", err)
 		}
-		m := d.message()
-		r.LastMessage = &m
+		r.LastMessage = &chat.Message{}
+		d.Apply(r.LastMessage)
 	}
-	var d roomDoc
+	var d storedoc.Room
 	if err := fromJSON(doc, &d); err != nil {
 		return nil, err
 	}
-	r.Creator = d.Creator.ref()
-	r.Topic, r.Description, r.Announcement = d.Topic, d.Description, d.Announcement
-	r.ReadOnly, r.Featured, r.Broadcast, r.Encrypted = d.ReadOnly, d.Featured, d.Broadcast, d.Encrypted
-	r.ReactWhenReadOnly, r.SysMes, r.Muted, r.JoinCode = d.ReactWhenReadOnly, d.SysMes, d.Muted, d.JoinCode
-	r.UIDs, r.Usernames, r.ParentMessageID = d.UIDs, d.Usernames, d.ParentMessageID
-	r.AvatarETag, r.CustomFields = d.AvatarETag, d.CustomFields
+	d.Apply(&r)
 	return &r, nil
 }
 
 func collectRooms(rows *sql.Rows, err error) ([]chat.Room, error) {
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []chat.Room
-	for rows.Next() {
-		r, err := scanRoom(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *r)
-	}
-	return out, rows.Err()
+	return collect(rows, err, scanRoom)
 }
 
 // encodeRoom returns the room's document and its last message, encoded.
 func encodeRoom(r *chat.Room) (doc, last string, err error) {
-	doc, err = jsonText(roomDoc{
-		Creator: toUserRefDoc(r.Creator), Topic: r.Topic, Description: r.Description, Announcement: r.Announcement,
-		ReadOnly: r.ReadOnly, Featured: r.Featured, Broadcast: r.Broadcast, Encrypted: r.Encrypted,
-		ReactWhenReadOnly: r.ReactWhenReadOnly, SysMes: r.SysMes, Muted: r.Muted, JoinCode: r.JoinCode,
-		UIDs: r.UIDs, Usernames: r.Usernames, ParentMessageID: r.ParentMessageID,
-		AvatarETag: r.AvatarETag, CustomFields: r.CustomFields,
-	})
+	doc, err = jsonText(storedoc.NewRoom(r))
 	if err != nil {
 		return "", "", err
 	}
 	if r.LastMessage != nil {
-		if last, err = jsonText(toMessageDoc(r.LastMessage)); err != nil {
+		d, err := newMessageDoc(r.LastMessage)
+		if err != nil {
+			return "", "", err
+		}
+		if last, err = jsonText(d); err != nil {
 			return "", "", err
 		}
 	}
@@ -103,7 +85,7 @@ func (s *Store) CreateRoom(ctx context.Context, r *chat.Room) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO rooms (id, t, name, fname, search, prid, team_id, team_main,
 			team_default, is_default, archived, msgs, seq, users_count, lm, last_message, created_at, updated_at, doc)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			r.ID, string(r.Type), r.Name, r.FName, fold(r.Name)+"\n"+fold(r.FName), r.ParentID, r.TeamID, r.TeamMain,
+			r.ID, string(r.Type), r.Name, r.FName, storedoc.RoomSearch(r), r.ParentID, r.TeamID, r.TeamMain,
 			r.TeamDefault, r.Default, r.Archived, r.Msgs, r.Seq, r.UsersCount, ms(r.LastMsgAt), last,
 			ms(r.CreatedAt), ms(r.UpdatedAt), doc)
 		switch {
@@ -128,7 +110,7 @@ func (s *Store) UpdateRoom(ctx context.Context, r *chat.Room) error {
 	res, err := s.exec(ctx, `UPDATE rooms SET t = ?, name = ?, fname = ?, search = ?, prid = ?,
 		team_id = ?, team_main = ?, team_default = ?, is_default = ?, archived = ?, users_count = ?, lm = ?,
 		last_message = ?, created_at = ?, updated_at = ?, doc = ? WHERE id = ?`,
-		string(r.Type), r.Name, r.FName, fold(r.Name)+"\n"+fold(r.FName), r.ParentID,
+		string(r.Type), r.Name, r.FName, storedoc.RoomSearch(r), r.ParentID,
 		r.TeamID, r.TeamMain, r.TeamDefault, r.Default, r.Archived, r.UsersCount, ms(r.LastMsgAt),
 		last, ms(r.CreatedAt), ms(r.UpdatedAt), doc, r.ID)
 	switch {
@@ -208,13 +190,13 @@ var roomSortColumns = map[string]string{
 // ListRooms returns a page of matching rooms, by name unless f.Sort says
 // otherwise, and the number of matches.
 func (s *Store) ListRooms(ctx context.Context, f chat.RoomFilter) ([]chat.Room, int, error) {
-	order, err := orderBy(f.Sort, roomSortColumns, []chat.SortField{{Field: "name"}}, "r.id")
+	order, err := storedoc.OrderBy(f.Sort, roomSortColumns, []chat.SortField{{Field: "name"}}, "r.id")
 	if err != nil {
 		return nil, 0, err
 	}
 	w := &where{}
 	if len(f.Types) > 0 {
-		w.in("r.t", roomTypes(f.Types))
+		w.in("r.t", storedoc.RoomTypes(f.Types))
 	}
 	if f.Text != "" {
 		w.add("instr(r.search, ?) > 0", fold(f.Text))
@@ -293,25 +275,18 @@ func (s *Store) IncrementRoomUsers(ctx context.Context, id string, delta int) er
 func (s *Store) removals(ctx context.Context, kind, by, key string, since time.Time) ([]chat.Removal, error) {
 	rows, err := s.rd().QueryContext(ctx, `SELECT id, rid, user_id, deleted_at FROM removals
 		WHERE kind = ? AND `+by+` = ? AND deleted_at > ? ORDER BY deleted_at, id`, kind, key, ms(since))
-	if err != nil {
-		return nil, err
-	}
-	return collectRemovals(rows)
+	return collect(rows, err, scanRemoval)
 }
 
-func collectRemovals(rows *sql.Rows) ([]chat.Removal, error) {
-	defer rows.Close()
-	var out []chat.Removal
-	for rows.Next() {
-		var (
-			r  chat.Removal
-			at int64
-		)
-		if err := rows.Scan(&r.ID, &r.RoomID, &r.UserID, &at); err != nil {
-			return nil, err
-		}
-		r.DeletedAt = fromMS(at)
-		out = append(out, r)
+// scanRemoval reads a row of removals (id, rid, user_id, deleted_at).
+func scanRemoval(sc scanner) (*chat.Removal, error) {
+	var (
+		r  chat.Removal
+		at int64
+	)
+	if err := sc.Scan(&r.ID, &r.RoomID, &r.UserID, &at); err != nil {
+		return nil, err
 	}
-	return out, rows.Err()
+	r.DeletedAt = fromMS(at)
+	return &r, nil
 }

@@ -2,33 +2,17 @@ package sqlite
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"time"
 
 	"github.com/liftoff-chat/liftoff/internal/chat"
+	"github.com/liftoff-chat/liftoff/internal/store/storedoc"
 )
 
-// Setting values are JSON, so they read back as JSON decodes them: numbers
-// as float64, objects as map[string]any.
-
+// encodeValue encodes a setting value for its TEXT column.
 func encodeValue(v any) (string, error) {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return "", fmt.Errorf("encode setting value: %w", err)
-	}
-	return string(b), nil
-}
-
-func decodeValue(s string) (any, error) {
-	if s == "" {
-		return nil, nil
-	}
-	var v any
-	if err := json.Unmarshal([]byte(s), &v); err != nil {
-		return nil, fmt.Errorf("decode setting value: %w", err)
-	}
-	return v, nil
+	b, err := storedoc.EncodeSettingValue(v)
+	return string(b), err
 }
 
 const settingColumns = `id, value, env_locked, ord, updated_at, doc`
@@ -44,19 +28,15 @@ func scanSetting(sc scanner) (*chat.Setting, error) {
 	}
 	st.UpdatedAt = fromMS(updated)
 	var err error
-	if st.Value, err = decodeValue(value); err != nil {
+	if st.Value, err = storedoc.DecodeSettingValue([]byte(value)); err != nil {
 		return nil, err
 	}
-	var d settingDoc
+	var d storedoc.Setting
 	if err := fromJSON(doc, &d); err != nil {
 		return nil, err
 	}
-	if st.PackageValue, err = decodeValue(string(d.PackageValue)); err != nil {
+	if err := d.Apply(&st); err != nil {
 		return nil, err
-	}
-	st.Type, st.Public, st.Hidden, st.Group, st.Section, st.I18nLabel = d.Type, d.Public, d.Hidden, d.Group, d.Section, d.I18nLabel
-	for _, o := range d.Values {
-		st.Values = append(st.Values, chat.SettingOption(o))
 	}
 	return &st, nil
 }
@@ -68,16 +48,9 @@ func (s *Store) UpsertSetting(ctx context.Context, st *chat.Setting) error {
 	if err != nil {
 		return err
 	}
-	d := settingDoc{Type: st.Type, Public: st.Public, Hidden: st.Hidden, Group: st.Group, Section: st.Section, I18nLabel: st.I18nLabel}
-	if st.PackageValue != nil {
-		pv, err := encodeValue(st.PackageValue)
-		if err != nil {
-			return err
-		}
-		d.PackageValue = json.RawMessage(pv)
-	}
-	for _, o := range st.Values {
-		d.Values = append(d.Values, settingOptionDoc(o))
+	d, err := storedoc.NewSetting(st)
+	if err != nil {
+		return err
 	}
 	doc, err := jsonText(d)
 	if err != nil {
@@ -122,19 +95,11 @@ func (s *Store) Settings(ctx context.Context, since time.Time) ([]chat.Setting, 
 	w := &where{}
 	w.since("updated_at", since)
 	rows, err := s.rd().QueryContext(ctx, `SELECT `+settingColumns+` FROM settings`+w.String()+` ORDER BY ord, id`, w.args...)
+	out, err := collect(rows, err, scanSetting)
 	if err != nil {
 		return nil, fmt.Errorf("settings: %w", err)
 	}
-	defer rows.Close()
-	var out []chat.Setting
-	for rows.Next() {
-		st, err := scanSetting(rows)
-		if err != nil {
-			return nil, fmt.Errorf("settings: %w", err)
-		}
-		out = append(out, *st)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 const permissionColumns = `id, roles, grp, position, updated_at`
@@ -189,19 +154,11 @@ func (s *Store) Permissions(ctx context.Context, since time.Time) ([]chat.Permis
 	w := &where{}
 	w.since("updated_at", since)
 	rows, err := s.rd().QueryContext(ctx, `SELECT `+permissionColumns+` FROM permissions`+w.String()+` ORDER BY position, id`, w.args...)
+	out, err := collect(rows, err, scanPermission)
 	if err != nil {
 		return nil, fmt.Errorf("permissions: %w", err)
 	}
-	defer rows.Close()
-	var out []chat.Permission
-	for rows.Next() {
-		p, err := scanPermission(rows)
-		if err != nil {
-			return nil, fmt.Errorf("permissions: %w", err)
-		}
-		out = append(out, *p)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 const roleColumns = `id, name, description, scope, protected, updated_at`
@@ -232,19 +189,11 @@ func (s *Store) UpsertRole(ctx context.Context, r *chat.Role) error {
 // Roles returns every role, by id.
 func (s *Store) Roles(ctx context.Context) ([]chat.Role, error) {
 	rows, err := s.rd().QueryContext(ctx, `SELECT `+roleColumns+` FROM roles ORDER BY id`)
+	out, err := collect(rows, err, scanRole)
 	if err != nil {
 		return nil, fmt.Errorf("roles: %w", err)
 	}
-	defer rows.Close()
-	var out []chat.Role
-	for rows.Next() {
-		r, err := scanRole(rows)
-		if err != nil {
-			return nil, fmt.Errorf("roles: %w", err)
-		}
-		out = append(out, *r)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // RoleByID returns one role.

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/liftoff-chat/liftoff/internal/chat"
+	"github.com/liftoff-chat/liftoff/internal/store/storedoc"
 )
 
 const teamColumns = `t.id, t.name, t.type, t.rid, t.created_by, t.created_at, t.updated_at`
@@ -27,19 +28,7 @@ func scanTeam(sc scanner) (*chat.Team, error) {
 }
 
 func collectTeams(rows *sql.Rows, err error) ([]chat.Team, error) {
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []chat.Team
-	for rows.Next() {
-		t, err := scanTeam(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *t)
-	}
-	return out, rows.Err()
+	return collect(rows, err, scanTeam)
 }
 
 func teamConflict(t *chat.Team, err error) error {
@@ -126,7 +115,7 @@ var teamSortColumns = map[string]string{
 // and the number of matches. Of the room filter it applies Text (the team
 // name), IDs (team ids) and Types (c for public teams, p for private ones).
 func (s *Store) ListTeams(ctx context.Context, f chat.RoomFilter) ([]chat.Team, int, error) {
-	order, err := orderBy(f.Sort, teamSortColumns, []chat.SortField{{Field: "name"}}, "t.id")
+	order, err := storedoc.OrderBy(f.Sort, teamSortColumns, []chat.SortField{{Field: "name"}}, "t.id")
 	if err != nil {
 		return nil, 0, err
 	}
@@ -234,18 +223,8 @@ func (s *Store) TeamMembers(ctx context.Context, teamID string, offset, limit in
 		}
 		rows, err := q.QueryContext(ctx, `SELECT `+teamMemberColumns+` FROM team_members WHERE team_id = ?
 			ORDER BY created_at, user_id`+page(offset, limit), teamID)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			m, err := scanTeamMember(rows)
-			if err != nil {
-				return err
-			}
-			out = append(out, *m)
-		}
-		return rows.Err()
+		out, err = collect(rows, err, scanTeamMember)
+		return err
 	})
 	if err != nil {
 		return nil, 0, fmt.Errorf("team members: %w", err)

@@ -60,19 +60,11 @@ func (s *Store) DeleteToken(ctx context.Context, hash string) error {
 func (s *Store) TokensByUser(ctx context.Context, userID, kind string) ([]chat.Token, error) {
 	rows, err := s.rd().QueryContext(ctx, `SELECT `+tokenColumns+` FROM tokens
 		WHERE user_id = ? AND (? = '' OR kind = ?) ORDER BY created_at, hash`, userID, kind, kind)
+	out, err := collect(rows, err, scanToken)
 	if err != nil {
 		return nil, fmt.Errorf("tokens by user: %w", err)
 	}
-	defer rows.Close()
-	var out []chat.Token
-	for rows.Next() {
-		t, err := scanToken(rows)
-		if err != nil {
-			return nil, fmt.Errorf("tokens by user: %w", err)
-		}
-		out = append(out, *t)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // DeleteUserTokens removes a user's tokens of one kind (every kind when kind
