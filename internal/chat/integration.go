@@ -119,6 +119,9 @@ type IntegrationStore interface {
 	// IntegrationHistory returns one integration's runs, newest first,
 	// and the total.
 	IntegrationHistory(ctx context.Context, integrationID string, offset, limit int) ([]IntegrationHistory, int, error)
+	// IntegrationRun returns one run of an integration; ENotFound when
+	// the integration has no run with that id.
+	IntegrationRun(ctx context.Context, integrationID, id string) (*IntegrationHistory, error)
 	// ClearIntegrationHistory removes every run of an integration.
 	ClearIntegrationHistory(ctx context.Context, integrationID string) error
 }

@@ -57,6 +57,10 @@ func errIntegration(typ, msg, method string) error {
 	return &chat.Error{Kind: chat.EInvalid, Type: typ, Message: msg, Details: map[string]any{"method": method}}
 }
 
+func errInvalidIntegration(method string) error {
+	return errIntegration("error-invalid-integration", "Invalid integration", method)
+}
+
 // canManageIntegrations reports whether the actor may manage some
 // integrations of type typ: all of them (all) or their own (own).
 func (s *Service) canManageIntegrations(ctx context.Context, actor *chat.User, typ string) (all, own bool) {
@@ -116,6 +120,11 @@ func (s *Service) UpdateIntegration(ctx context.Context, actor *chat.User, id, t
 	if err != nil {
 		return nil, err
 	}
+	return s.updateIntegration(ctx, actor, cur, in)
+}
+
+// updateIntegration changes cur, found by the caller, as in asks.
+func (s *Service) updateIntegration(ctx context.Context, actor *chat.User, cur *chat.Integration, in IntegrationInput) (*chat.Integration, error) {
 	if in.Type == chat.IntegrationIncoming {
 		return s.updateIncoming(ctx, actor, cur, in)
 	}
@@ -137,6 +146,15 @@ func (s *Service) integrationByID(ctx context.Context, id, typ string) (*chat.In
 
 // integrationByURL finds the outgoing webhook that calls url.
 func (s *Service) integrationByURL(ctx context.Context, url string) (*chat.Integration, error) {
+	in, err := s.findByURL(ctx, url)
+	if err == nil && in == nil {
+		return nil, errNoIntegration()
+	}
+	return in, err
+}
+
+// findByURL returns the outgoing webhook that calls url, or nil.
+func (s *Service) findByURL(ctx context.Context, url string) (*chat.Integration, error) {
 	list, _, err := s.store.ListIntegrations(ctx, chat.IntegrationFilter{Type: chat.IntegrationOutgoing})
 	if err != nil {
 		return nil, err
@@ -146,7 +164,7 @@ func (s *Service) integrationByURL(ctx context.Context, url string) (*chat.Integ
 			return &list[i], nil
 		}
 	}
-	return nil, errNoIntegration()
+	return nil, nil
 }
 
 // RemoveIntegration deletes a webhook and returns it as it was
@@ -181,26 +199,42 @@ func (s *Service) RemoveIntegration(ctx context.Context, actor *chat.User, typ, 
 	if err != nil {
 		return nil, err
 	}
-	method := "deleteIncomingIntegration"
-	if in.Type == chat.IntegrationOutgoing {
-		method = "deleteOutgoingIntegration"
+	if err := s.removeIntegration(ctx, actor, in); err != nil {
+		return nil, err
 	}
+	return in, nil
+}
+
+// removeIntegration deletes in, found by the caller, with the checks of
+// Rocket.Chat's delete methods: the actor must manage every webhook of its
+// type, or their own and be its creator.
+func (s *Service) removeIntegration(ctx context.Context, actor *chat.User, in *chat.Integration) error {
+	method := deleteMethod(in.Type)
 	all, own := s.canManageIntegrations(ctx, actor, in.Type)
 	switch {
 	case !all && !own:
-		return nil, errIntegration("not_authorized", "Unauthorized", method)
+		return errIntegration("not_authorized", "Unauthorized", method)
 	case !all && in.CreatedBy.ID != actor.ID:
-		return nil, errIntegration("error-invalid-integration", "Invalid integration", method)
+		return errInvalidIntegration(method)
 	}
 	if err := s.store.DeleteIntegration(ctx, in.ID); err != nil {
 		if chat.IsKind(err, chat.ENotFound) {
-			return nil, errIntegration("error-invalid-integration", "Invalid integration", method)
+			return errInvalidIntegration(method)
 		}
-		return nil, err
+		return err
 	}
 	s.scripts.Forget(in.ID)
 	s.outgoing.invalidate()
-	return in, nil
+	return nil
+}
+
+// deleteMethod names the Rocket.Chat method that deletes webhooks of type
+// typ, which its errors carry.
+func deleteMethod(typ string) string {
+	if typ == chat.IntegrationOutgoing {
+		return "deleteOutgoingIntegration"
+	}
+	return "deleteIncomingIntegration"
 }
 
 // GetIntegration returns one webhook the actor may manage

@@ -81,7 +81,7 @@ func (s *Service) updateIncoming(ctx context.Context, actor *chat.User, cur *cha
 	case !all && !own:
 		return nil, errIntegration("not_authorized", "Unauthorized", method)
 	case !all && cur.CreatedBy.ID != actor.ID:
-		return nil, errIntegration("error-invalid-integration", "Invalid integration", method)
+		return nil, errInvalidIntegration(method)
 	}
 	if err := s.checkIntegrationChannels(ctx, actor, channels, cur.Type, method); err != nil {
 		return nil, err
@@ -100,7 +100,7 @@ func (s *Service) updateIncoming(ctx context.Context, actor *chat.User, cur *cha
 	err = s.tx(ctx, func(tx chat.Store, o *outbox) error {
 		it, err := tx.IntegrationByID(ctx, cur.ID)
 		if chat.IsKind(err, chat.ENotFound) {
-			return errIntegration("error-invalid-integration", "Invalid integration", method)
+			return errInvalidIntegration(method)
 		}
 		if err != nil {
 			return err

@@ -366,16 +366,17 @@ func listensTo(it *chat.Integration, r *chat.Room, sender string) bool {
 }
 
 // enqueue queues a call, starting a worker when fewer than
-// outgoingWorkers run. It never blocks.
-func (o *outgoing) enqueue(run *outgoingRun) {
+// outgoingWorkers run. It never blocks: it reports false when the call is
+// dropped, the queue being full or the service closed.
+func (o *outgoing) enqueue(run *outgoingRun) bool {
 	if o.ctx.Err() != nil {
-		return
+		return false
 	}
 	select {
 	case o.queue <- run:
 	default:
 		o.log.Warn("outgoing webhook queue full: call dropped", "integration", run.it.ID, "url", run.url)
-		return
+		return false
 	}
 	select {
 	case o.sem <- struct{}{}:
@@ -384,6 +385,7 @@ func (o *outgoing) enqueue(run *outgoingRun) {
 	default:
 		// Every worker is busy; one of them takes the call.
 	}
+	return true
 }
 
 // work runs queued calls until the queue is empty.

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"mime"
 	"net/http"
 	"strings"
@@ -31,6 +32,9 @@ type outgoingRun struct {
 	ev    *outgoingEvent
 	word  string
 	tries int
+	// replay, when set, is the payload of a recorded run, sent again
+	// instead of one mapped from ev.
+	replay map[string]any
 }
 
 // runHistory records a run as it goes, with the step names of
@@ -91,14 +95,23 @@ func (o *outgoing) execute(run *outgoingRun) {
 		}
 		return
 	}
-	if it.Type != chat.IntegrationOutgoing || !it.Enabled || it.Event != run.event || !contains(it.URLs, run.url) {
+	// A replay is of an event the webhook was called about, even if it
+	// has since been set to listen to another.
+	if it.Type != chat.IntegrationOutgoing || !it.Enabled || !contains(it.URLs, run.url) || (run.replay == nil && it.Event != run.event) {
 		return
 	}
 	h := &runHistory{o: o, ctx: ctx, rec: chat.IntegrationHistory{
 		ID: chat.NewID(), IntegrationID: it.ID, Event: run.event, Step: "start-execute-trigger-url",
 	}}
 	h.save(true)
-	data := o.eventData(ctx, it, run)
+	var data map[string]any
+	if run.replay != nil {
+		// The recorded payload, with the token the target now expects.
+		data = maps.Clone(run.replay)
+		data["token"] = it.Token
+	} else {
+		data = o.eventData(ctx, it, run)
+	}
 	h.rec.Step, h.rec.TriggerWord = "mapped-args-to-data", run.word
 	h.rec.Data, _ = json.Marshal(data)
 

@@ -78,20 +78,30 @@ func (s *Service) incomingWebhook(ctx context.Context, id, token string) (*chat.
 	return it, nil
 }
 
+// webhookUser finds the incoming webhook that id and token name, and the
+// account it posts as, which is who a call to its URLs acts as.
+func (s *Service) webhookUser(ctx context.Context, id, token string) (*chat.Integration, *chat.User, error) {
+	it, err := s.incomingWebhook(ctx, id, token)
+	if err != nil {
+		return nil, nil, err
+	}
+	user, err := s.store.UserByID(ctx, it.UserID)
+	if chat.IsKind(err, chat.ENotFound) {
+		return nil, nil, errLoginRequired()
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	return it, user, nil
+}
+
 // ExecuteWebhook runs an incoming webhook: it checks the token, lets the
 // integration's script (if any) turn the request into a message, and
 // posts that message as the integration's user to its channels (or, when
 // the integration allows it, to those the request names). Messages get
 // md like any other, from the same parser.
 func (s *Service) ExecuteWebhook(ctx context.Context, call WebhookCall) (*WebhookResult, error) {
-	it, err := s.incomingWebhook(ctx, call.IntegrationID, call.Token)
-	if err != nil {
-		return nil, err
-	}
-	user, err := s.store.UserByID(ctx, it.UserID)
-	if chat.IsKind(err, chat.ENotFound) {
-		return nil, errLoginRequired()
-	}
+	it, user, err := s.webhookUser(ctx, call.IntegrationID, call.Token)
 	if err != nil {
 		return nil, err
 	}

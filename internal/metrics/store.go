@@ -520,6 +520,11 @@ func (s *timedStore) IntegrationHistory(ctx context.Context, integrationID strin
 	return s.Store.IntegrationHistory(ctx, integrationID, offset, limit)
 }
 
+func (s *timedStore) IntegrationRun(ctx context.Context, integrationID, id string) (h *chat.IntegrationHistory, err error) {
+	defer s.done("IntegrationRun", time.Now(), &err)
+	return s.Store.IntegrationRun(ctx, integrationID, id)
+}
+
 func (s *timedStore) ClearIntegrationHistory(ctx context.Context, integrationID string) (err error) {
 	defer s.done("ClearIntegrationHistory", time.Now(), &err)
 	return s.Store.ClearIntegrationHistory(ctx, integrationID)

@@ -37,6 +37,7 @@ func (h *Handler) methodTable() map[string]methodFunc {
 	h.settingsMethods(m)
 	h.presenceMethods(m)
 	h.streamMethods(m)
+	h.integrationMethods(m)
 	return m
 }
 

@@ -4,10 +4,13 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
+	"github.com/liftoff-chat/liftoff/internal/api/wire"
 	"github.com/liftoff-chat/liftoff/internal/chat"
 	"github.com/liftoff-chat/liftoff/internal/core"
 	"github.com/liftoff-chat/liftoff/internal/hookscript"
@@ -22,7 +25,15 @@ func (a *API) hookRoutes() {
 		// The older form of the URL also named the user.
 		a.handle(method+" /hooks/{integrationId}/{userId}/{token}", public, a.handleHook)
 	}
-	a.handle("GET /hooks/info/{integrationId}/{token}", public, a.handleHookInfo)
+	// The REST hooks Zapier uses, authenticated like the URLs above. A
+	// literal segment is more specific than {integrationId}, so ServeMux
+	// never takes "add" or "info" for an integration id.
+	for _, tail := range []string{"/{integrationId}/{token}", "/{integrationId}/{userId}/{token}"} {
+		a.handle("GET /hooks/info"+tail, public, a.handleHookInfo)
+		a.handle("GET /hooks/sample"+tail, public, a.handleHookSample)
+		a.handle("POST /hooks/add"+tail, public, a.handleHookAdd)
+		a.handle("POST /hooks/remove"+tail, public, a.handleHookRemove)
+	}
 }
 
 func (a *API) handleHook(r *Request) (obj, error) {
@@ -75,6 +86,94 @@ func (a *API) handleHookInfo(r *Request) (obj, error) {
 		a.writeHookError(r, err)
 	}
 	return nil, nil
+}
+
+// handleHookSample answers the sample payloads Zapier shows while a zap is
+// set up: three messages of the shape outgoing webhooks send.
+func (a *API) handleHookSample(r *Request) (obj, error) {
+	if err := a.core.CheckWebhook(r.Context(), r.PathValue("integrationId"), r.PathValue("token")); err != nil {
+		a.writeHookError(r, err)
+		return nil, nil
+	}
+	now := wire.FormatISO(time.Now())
+	samples := make([]obj, 3)
+	for i := range samples {
+		samples[i] = obj{
+			"token": chat.RandomString(24), "channel_id": chat.NewID(), "channel_name": "general", "timestamp": now,
+			"user_id": chat.NewID(), "user_name": "rocket.cat", "text": fmt.Sprintf("Sample text %d", i+1), "trigger_word": "Sample",
+		}
+	}
+	writeJSON(r.W, http.StatusOK, samples)
+	return nil, nil
+}
+
+// hookAddBody is the body of /hooks/add, Zapier's subscribe call.
+type hookAddBody struct {
+	Event     *string `json:"event"`
+	Name      *string `json:"name"`
+	TargetURL *string `json:"target_url"`
+	Data      struct {
+		ChannelName  string          `json:"channel_name"`
+		TriggerWords json.RawMessage `json:"trigger_words"`
+		Username     string          `json:"username"`
+	} `json:"data"`
+}
+
+// handleHookAdd subscribes a target URL to messages: it adds an outgoing
+// webhook and answers with it, merged with success as Rocket.Chat does.
+func (a *API) handleHookAdd(r *Request) (obj, error) {
+	var b hookAddBody
+	if err := r.decode(&b); err != nil {
+		return nil, err
+	}
+	switch {
+	case b.Event == nil:
+		return nil, required("event")
+	case b.Name == nil:
+		return nil, required("name")
+	case b.TargetURL == nil:
+		return nil, required("target_url")
+	}
+	words, err := wire.WordList(b.Data.TriggerWords, "data.trigger_words")
+	if err != nil {
+		return nil, err
+	}
+	it, err := a.core.SubscribeHook(r.Context(), r.PathValue("integrationId"), r.PathValue("token"), core.HookSubscription{
+		Event: *b.Event, Name: *b.Name, TargetURL: *b.TargetURL,
+		ChannelName: b.Data.ChannelName, Username: b.Data.Username, TriggerWords: words,
+	})
+	if err != nil {
+		return nil, a.hookAPIError(r, err)
+	}
+	return integrationDoc(it), nil
+}
+
+// handleHookRemove unsubscribes a target URL: it removes the outgoing
+// webhook that calls it.
+func (a *API) handleHookRemove(r *Request) (obj, error) {
+	var b struct {
+		TargetURL *string `json:"target_url"`
+	}
+	if err := r.decode(&b); err != nil {
+		return nil, err
+	}
+	if b.TargetURL == nil {
+		return nil, required("target_url")
+	}
+	err := a.core.UnsubscribeHook(r.Context(), r.PathValue("integrationId"), r.PathValue("token"), *b.TargetURL)
+	return nil, a.hookAPIError(r, err)
+}
+
+// hookAPIError answers an error of the REST hooks: a wrong integration id
+// or token as every webhook URL does, anything else (the rules of adding
+// and removing webhooks) as the REST API does. It returns the error left
+// for the caller to write, if any.
+func (a *API) hookAPIError(r *Request, err error) error {
+	if chat.IsKind(err, chat.ENotFound) || chat.IsKind(err, chat.EUnauthorized) {
+		a.writeHookError(r, err)
+		return nil
+	}
+	return err
 }
 
 // hookPayload reads a webhook's content as Rocket.Chat does: a JSON body;

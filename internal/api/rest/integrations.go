@@ -1,9 +1,6 @@
 package rest
 
 import (
-	"encoding/json"
-	"strings"
-
 	"github.com/liftoff-chat/liftoff/internal/api/wire"
 	"github.com/liftoff-chat/liftoff/internal/chat"
 	"github.com/liftoff-chat/liftoff/internal/core"
@@ -19,64 +16,14 @@ func (a *API) integrationRoutes() {
 	a.handle("GET /api/v1/integrations.get", authRequired, a.handleIntegrationsGet)
 	a.handle("GET /api/v1/integrations.list", authRequired, a.handleIntegrationsList)
 	a.handle("GET /api/v1/integrations.history", authRequired, a.handleIntegrationsHistory)
+	a.handle("POST /api/v1/integrations.history.clear", authRequired, a.handleIntegrationsHistoryClear)
+	a.handle("POST /api/v1/integrations.outgoing.replay", authRequired, a.handleIntegrationsOutgoingReplay)
 	a.hookRoutes()
 }
 
 // integrationBody is the body of integrations.create, .update and
 // .remove, for both webhook types.
-type integrationBody struct {
-	Type                              string          `json:"type"`
-	IntegrationID                     string          `json:"integrationId"`
-	TargetURL                         string          `json:"target_url"`
-	Name                              *string         `json:"name"`
-	Enabled                           *bool           `json:"enabled"`
-	Username                          *string         `json:"username"`
-	Channel                           *string         `json:"channel"`
-	Alias                             *string         `json:"alias"`
-	Emoji                             *string         `json:"emoji"`
-	Avatar                            *string         `json:"avatar"`
-	ScriptEnabled                     *bool           `json:"scriptEnabled"`
-	Script                            *string         `json:"script"`
-	ScriptEngine                      *string         `json:"scriptEngine"`
-	OverrideDestinationChannelEnabled *bool           `json:"overrideDestinationChannelEnabled"`
-	Event                             *string         `json:"event"`
-	URLs                              []string        `json:"urls"`
-	TriggerWords                      json.RawMessage `json:"triggerWords"`
-	TriggerWordAnywhere               *bool           `json:"triggerWordAnywhere"`
-	ImpersonateUser                   *bool           `json:"impersonateUser"`
-	RetryFailedCalls                  *bool           `json:"retryFailedCalls"`
-	RetryCount                        *int            `json:"retryCount"`
-	RetryDelay                        *string         `json:"retryDelay"`
-	RunOnEdits                        *bool           `json:"runOnEdits"`
-	TargetRoom                        *string         `json:"targetRoom"`
-	Token                             *string         `json:"token"`
-}
-
-func (b *integrationBody) input() (core.IntegrationInput, error) {
-	in := core.IntegrationInput{
-		Type: b.Type, Name: b.Name, Enabled: b.Enabled, Username: b.Username, Channel: b.Channel,
-		Alias: b.Alias, Emoji: b.Emoji, Avatar: b.Avatar, ScriptEnabled: b.ScriptEnabled, Script: b.Script,
-		ScriptEngine: b.ScriptEngine, OverrideDestinationChannelEnabled: b.OverrideDestinationChannelEnabled,
-		Event: b.Event, URLs: b.URLs, TriggerWordAnywhere: b.TriggerWordAnywhere,
-		ImpersonateUser: b.ImpersonateUser, RetryFailedCalls: b.RetryFailedCalls, RetryCount: b.RetryCount,
-		RetryDelay: b.RetryDelay, RunOnEdits: b.RunOnEdits, TargetRoom: b.TargetRoom, Token: b.Token,
-	}
-	// Trigger words come as a list or, from older clients, one
-	// comma-separated string.
-	if len(b.TriggerWords) > 0 && string(b.TriggerWords) != "null" {
-		var list []string
-		var one string
-		switch {
-		case json.Unmarshal(b.TriggerWords, &list) == nil:
-		case json.Unmarshal(b.TriggerWords, &one) == nil:
-			list = strings.Split(one, ",")
-		default:
-			return in, chat.ErrInvalidParam("must be array: 'triggerWords'")
-		}
-		in.TriggerWords = list
-	}
-	return in, nil
-}
+type integrationBody = wire.IntegrationRequest
 
 func (r *Request) readIntegrationBody() (*integrationBody, error) {
 	var b integrationBody
@@ -95,7 +42,7 @@ func (r *Request) readIntegrationInput() (*integrationBody, core.IntegrationInpu
 	if err != nil {
 		return nil, core.IntegrationInput{}, err
 	}
-	in, err := b.input()
+	in, err := b.Input()
 	return b, in, err
 }
 
@@ -175,38 +122,52 @@ func (a *API) handleIntegrationsHistory(r *Request) (obj, error) {
 	return obj{"history": docs, "offset": p.Offset, "items": len(docs), "count": len(docs), "total": total}, nil
 }
 
-// integrationDoc renders an integration as Rocket.Chat stores it, empty
-// optional fields left out.
-func integrationDoc(it *chat.Integration) obj {
-	d := obj{
-		"_id": it.ID, "type": it.Type, "name": it.Name, "enabled": it.Enabled,
-		"username": it.Username, "userId": it.UserID, "channel": nonNil(it.Channels),
-		"token": it.Token, "scriptEnabled": it.ScriptEnabled, "scriptEngine": it.ScriptEngine,
-		"_createdAt": wire.Date{T: it.CreatedAt, F: date},
-		"_createdBy": wire.UserRef{ID: it.CreatedBy.ID, Username: it.CreatedBy.Username},
-		"_updatedAt": wire.Date{T: it.UpdatedAt, F: date},
-	}
-	optional := map[string]string{"alias": it.Alias, "emoji": it.Emoji, "avatar": it.Avatar, "script": it.Script, "scriptError": it.ScriptError}
-	for k, v := range optional {
-		if v != "" {
-			d[k] = v
-		}
-	}
-	if it.UpdatedBy != nil {
-		d["_updatedBy"] = wire.UserRef{ID: it.UpdatedBy.ID, Username: it.UpdatedBy.Username}
-	}
-	if it.Type == chat.IntegrationIncoming {
-		d["overrideDestinationChannelEnabled"] = it.OverrideDestinationChannelEnabled
-		return d
-	}
-	d["event"], d["urls"], d["triggerWords"] = it.Event, nonNil(it.URLs), nonNil(it.TriggerWords)
-	d["triggerWordAnywhere"], d["impersonateUser"], d["runOnEdits"] = it.TriggerWordAnywhere, it.ImpersonateUser, it.RunOnEdits
-	d["retryFailedCalls"], d["retryCount"], d["retryDelay"] = it.RetryFailedCalls, it.RetryCount, it.RetryDelay
-	if it.TargetRoom != "" {
-		d["targetRoom"] = it.TargetRoom
-	}
-	return d
+// historyBody is the body of integrations.history.clear and
+// integrations.outgoing.replay, the REST forms of the
+// clearIntegrationHistory and replayOutgoingIntegration methods.
+type historyBody struct {
+	IntegrationID *string `json:"integrationId"`
+	HistoryID     *string `json:"historyId"`
 }
+
+// readHistoryBody reads a historyBody; withRun says whether historyId is
+// required. Empty strings are refused like absent ones, as Rocket.Chat's
+// schemas (minLength 1) do.
+func (r *Request) readHistoryBody(withRun bool) (integrationID, runID string, err error) {
+	var b historyBody
+	if err := r.decode(&b); err != nil {
+		return "", "", err
+	}
+	if b.IntegrationID == nil || *b.IntegrationID == "" {
+		return "", "", required("integrationId")
+	}
+	if !withRun {
+		return *b.IntegrationID, "", nil
+	}
+	if b.HistoryID == nil || *b.HistoryID == "" {
+		return "", "", required("historyId")
+	}
+	return *b.IntegrationID, *b.HistoryID, nil
+}
+
+func (a *API) handleIntegrationsHistoryClear(r *Request) (obj, error) {
+	id, _, err := r.readHistoryBody(false)
+	if err != nil {
+		return nil, err
+	}
+	return nil, a.core.ClearIntegrationHistory(r.Context(), r.Actor, id)
+}
+
+func (a *API) handleIntegrationsOutgoingReplay(r *Request) (obj, error) {
+	id, runID, err := r.readHistoryBody(true)
+	if err != nil {
+		return nil, err
+	}
+	return nil, a.core.ReplayOutgoing(r.Context(), r.Actor, id, runID)
+}
+
+// integrationDoc renders an integration as Rocket.Chat stores it.
+func integrationDoc(it *chat.Integration) obj { return wire.NewIntegration(it, date) }
 
 // historyDoc renders one run of an outgoing webhook.
 func historyDoc(h *chat.IntegrationHistory) obj {

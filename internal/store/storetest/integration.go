@@ -266,6 +266,13 @@ func testIntegrationHistory(t *testing.T, s chat.Store) {
 	want.Data = json.RawMessage(`{"z":1,"a":[true,null,"<b>&amp;</b>"],"m":{"é":1.5}}`)
 	equal(t, "history", list, []chat.IntegrationHistory{want})
 	equal(t, "history total", total, 1)
+	one, err := s.IntegrationRun(ctx(t), "o1", "h1")
+	must(t, err)
+	equal(t, "run", *one, want)
+	_, err = s.IntegrationRun(ctx(t), "o2", "h1") // another integration's run
+	wantKind(t, err, chat.ENotFound)
+	_, err = s.IntegrationRun(ctx(t), "o1", "nope")
+	wantKind(t, err, chat.ENotFound)
 
 	wantKind(t, s.AddIntegrationHistory(ctx(t), newHistory("h1", "o1", 9)), chat.EConflict)
 	// A run of an unknown integration is refused (the choice the backends
