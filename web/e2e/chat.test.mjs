@@ -5,6 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { adminPass, adminUser, api, base, launch, loginAPI, person, signIn } from './lib.mjs';
 
@@ -318,6 +319,60 @@ test('an admin adds an incoming webhook, and what is posted to it shows in #gene
   await page.getByRole('dialog', { name: 'Delete integration' }).getByRole('button', { name: 'Delete' }).click();
   await row.waitFor({ state: 'detached' });
   assert.equal((await post()).status, 404);
+});
+
+test('an admin replays a failed call of an outgoing webhook, then clears its history', async () => {
+  // The webhook's target: down for the first call, up after.
+  const calls = [];
+  const target = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      calls.push(JSON.parse(body));
+      res.writeHead(calls.length === 1 ? 503 : 200).end();
+    });
+  });
+  await new Promise((ok) => target.listen(0, '127.0.0.1', ok));
+  const until = async (what, cond) => {
+    for (let i = 0; i < 100 && !cond(); i++) await new Promise((ok) => setTimeout(ok, 100));
+    assert.ok(cond(), what);
+  };
+  const auth = await loginAPI(adminUser, adminPass);
+  const { integration } = await api('integrations.create', {
+    method: 'POST',
+    auth,
+    body: {
+      type: 'webhook-outgoing', name: 'Shipper', enabled: true, event: 'sendMessage', username: 'rocket.cat',
+      channel: '#general', triggerWords: ['!ship'], urls: [`http://127.0.0.1:${target.address().port}/`], scriptEnabled: false,
+    },
+  });
+  try {
+    await api('chat.postMessage', { method: 'POST', auth, body: { channel: '#general', text: '!ship v2' } });
+    await until('the target is called', () => calls.length === 1);
+
+    const { page } = admin;
+    await page.goto('/admin/integrations');
+    await page.getByRole('button', { name: 'Shipper', exact: true }).click();
+    await page.getByRole('dialog', { name: 'Edit Shipper' }).getByRole('button', { name: 'History' }).click();
+    const history = page.getByRole('dialog', { name: 'History of Shipper' });
+    await history.getByRole('cell', { name: 'Error' }).waitFor();
+    await history.getByRole('button', { name: /^Replay the call of / }).click();
+    await page.getByText('Call queued').waitFor();
+    await until('the replay reaches the target', () => calls.length === 2);
+    assert.deepEqual(calls[1], calls[0], 'the replay sends what the failed call sent');
+    // The replay is a call of its own, which succeeded.
+    await history.getByRole('cell', { name: 'Done' }).waitFor();
+    assert.equal(await history.getByRole('row').count(), 3, 'a header and two calls');
+
+    await history.getByRole('button', { name: 'Clear history' }).click();
+    await page.getByRole('dialog', { name: 'Clear history' }).getByRole('button', { name: 'Clear' }).click();
+    await history.getByText('No calls yet.').waitFor();
+    const left = await api(`integrations.history?id=${integration._id}`, { auth });
+    assert.equal(left.total, 0);
+  } finally {
+    await api('integrations.remove', { method: 'POST', auth, body: { type: 'webhook-outgoing', integrationId: integration._id } });
+    target.close();
+  }
 });
 
 test('dark mode and phone width', async () => {

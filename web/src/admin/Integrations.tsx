@@ -1,6 +1,7 @@
 // Administration → Integrations: incoming and outgoing webhooks
 // (integrations.*), an incoming webhook's URL with an example call, and
-// the calls an outgoing webhook made (integrations.history).
+// the calls an outgoing webhook made (integrations.history), which can be
+// made again (integrations.outgoing.replay) or cleared.
 import { useEffect, useState } from 'preact/hooks';
 import type { Integration, IntegrationRun } from '../api/types';
 import { fail, rest, toast } from '../state/app';
@@ -338,13 +339,46 @@ function Editor({
   );
 }
 
-/** History lists the latest calls of an outgoing webhook, newest first. */
+/**
+ * History lists the latest calls of an outgoing webhook, newest first. A
+ * call can be made again with the payload it sent, for instance once its
+ * target is back; the replay shows as a call of its own.
+ */
 function History({ it, onClose }: { it: Integration; onClose: () => void }) {
   const [runs, setRuns] = useState<IntegrationRun[] | null>(null);
   const [tick, setTick] = useState(0);
   useEffect(() => {
     rest.get('integrations.history', { id: it._id, count: 50 }).then((r) => setRuns(r.history ?? []), fail);
   }, [tick]);
+  const refresh = () => setTick((n) => n + 1);
+  // Calls run in the background: while one is still running, look again.
+  useEffect(() => {
+    if (!runs?.some((h) => !h.finished)) return;
+    const t = setTimeout(refresh, 2000);
+    return () => clearTimeout(t);
+  }, [runs]);
+  const replay = async (h: IntegrationRun) => {
+    try {
+      await rest.post('integrations.outgoing.replay', { integrationId: it._id, historyId: h._id });
+      toast('Call queued');
+      // The call runs in the background; its first steps are recorded at once.
+      setTimeout(refresh, 500);
+    } catch (e) {
+      fail(e);
+    }
+  };
+  const clear = () =>
+    openModal({
+      kind: 'confirm',
+      title: 'Clear history',
+      text: `Delete every recorded call of ${it.name}? This cannot be undone.`,
+      action: 'Clear',
+      onConfirm: async () => {
+        await rest.post('integrations.history.clear', { integrationId: it._id });
+        toast('History cleared');
+        refresh();
+      },
+    });
   return (
     <Modal title={`History of ${it.name}`} onClose={onClose} wide>
       {!runs && <p role="status">Loading…</p>}
@@ -360,6 +394,7 @@ function History({ it, onClose }: { it: Integration; onClose: () => void }) {
                 <th>Trigger word</th>
                 <th>URL</th>
                 <th>Result</th>
+                <th aria-label="Actions" />
               </tr>
             </thead>
             <tbody>
@@ -373,6 +408,13 @@ function History({ it, onClose }: { it: Integration; onClose: () => void }) {
                   <td title={h.httpError || h.errorStack || h.httpResult}>
                     {h.error ? <span class="tag error">Error</span> : h.finished ? 'Done' : 'Running'}
                   </td>
+                  <td>
+                    {h.data && h.url && (
+                      <button type="button" aria-label={`Replay the call of ${fullDate(Date.parse(h._createdAt))}`} onClick={() => replay(h)}>
+                        Replay
+                      </button>
+                    )}
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -380,7 +422,12 @@ function History({ it, onClose }: { it: Integration; onClose: () => void }) {
         </div>
       )}
       <div class="buttons">
-        <button type="button" onClick={() => setTick((n) => n + 1)}>
+        {runs && runs.length > 0 && (
+          <button type="button" class="danger" onClick={clear}>
+            Clear history
+          </button>
+        )}
+        <button type="button" onClick={refresh}>
           Refresh
         </button>
         <button type="button" onClick={onClose}>

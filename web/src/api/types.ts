@@ -246,6 +246,8 @@ export interface IntegrationRun {
   event?: string;
   triggerWord?: string;
   url?: string;
+  /** The payload the call sent; a run without one cannot be replayed. */
+  data?: Record<string, unknown>;
   error: boolean;
   finished: boolean;
   httpResult?: string;
