@@ -18,6 +18,13 @@
 // (the global object). There is no require, no timers, no file system and no
 // other network access.
 //
+// Like Rocket.Chat's, the sandbox also offers three libraries: _ (underscore
+// 1.13), moment (moment 2, English only) and s (Rocket.Chat's string
+// helpers: trim, capitalize, truncate, pad...). Each is compiled once per
+// process and run in a script's runtime only when the script's source
+// mentions its name (see loadLibraries), so scripts that use none of them
+// pay nothing. lib/README.md says where they come from.
+//
 // Like Rocket.Chat, which keeps one V8 isolate per integration, an Engine
 // keeps one runtime per integration: the Script instance is constructed once
 // and reused, so fields it sets on `this` persist between calls, as Store

@@ -177,9 +177,13 @@ func (sb *sandbox) newRuntime() {
 	sb.rt, sb.instance = rt, nil
 }
 
-// evaluate runs the script's top-level code and constructs the Script
-// instance every call will use, as Rocket.Chat does.
+// evaluate loads the libraries the script uses, runs its top-level code
+// and constructs the Script instance every call will use, as Rocket.Chat
+// does.
 func (sb *sandbox) evaluate() error {
+	if err := loadLibraries(sb.rt, sb.src); err != nil {
+		return err
+	}
 	if _, err := sb.rt.RunProgram(sb.prg); err != nil {
 		return err
 	}
