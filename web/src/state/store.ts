@@ -30,17 +30,21 @@ export function useStore<T, S = T>(store: Store<T>, select: (v: T) => S = (v) =>
   sel.current = select;
   const last = useRef<S>(select(store.get()));
   last.current = select(store.get());
-  useEffect(
-    () =>
-      store.subscribe((v) => {
-        const next = sel.current(v);
-        if (!Object.is(next, last.current)) {
-          last.current = next;
-          force(0);
-        }
-      }),
-    [store],
-  );
+  useEffect(() => {
+    const check = (v: T) => {
+      const next = sel.current(v);
+      if (!Object.is(next, last.current)) {
+        last.current = next;
+        force(0);
+      }
+    };
+    const unsubscribe = store.subscribe(check);
+    // Effects run after paint: a change made between the render and this
+    // subscription (the session leaving its boot phase, say) reached no
+    // listener, so look once more now.
+    check(store.get());
+    return unsubscribe;
+  }, [store]);
   return last.current;
 }
 
