@@ -48,6 +48,12 @@ type Config struct {
 	LogFormat string // LIFTOFF_LOG_FORMAT: json or text (default text)
 	LogLevel  string // LIFTOFF_LOG_LEVEL: debug, info, warn, error
 
+	// DenyPrivateOutbound keeps the calls the server makes for its users
+	// (outgoing webhooks, scripts' HTTP calls, avatar URLs) off loopback,
+	// private and link-local addresses (LIFTOFF_OUTBOUND_PRIVATE=deny;
+	// default allow, as Rocket.Chat does).
+	DenyPrivateOutbound bool
+
 	MaxBodyBytes    int64         // LIFTOFF_MAX_BODY_BYTES, default 8 MiB
 	ShutdownTimeout time.Duration // LIFTOFF_SHUTDOWN_TIMEOUT, default 25s
 	// ShutdownDelay keeps serving, unready, for this long after SIGTERM, so
@@ -117,6 +123,13 @@ func Load(environ []string) (Config, error) {
 	c.ShutdownTimeout = durVar("LIFTOFF_SHUTDOWN_TIMEOUT", 25*time.Second)
 	c.ShutdownDelay = durVar("LIFTOFF_SHUTDOWN_DELAY", 0)
 	c.HeartbeatInterval = durVar("LIFTOFF_HEARTBEAT_INTERVAL", 5*time.Second)
+	switch v := get("LIFTOFF_OUTBOUND_PRIVATE", "allow"); v {
+	case "allow":
+	case "deny":
+		c.DenyPrivateOutbound = true
+	default:
+		errs = append(errs, fmt.Errorf("LIFTOFF_OUTBOUND_PRIVATE: want allow or deny, got %q", v))
+	}
 	c.RootURL = strings.TrimRight(get("ROOT_URL", fmt.Sprintf("http://localhost:%d", c.Port)), "/")
 	if err := c.validate(); err != nil {
 		errs = append(errs, err)

@@ -19,11 +19,11 @@ func TestLoadDefaults(t *testing.T) {
 }
 
 func TestLoadReportsEveryProblem(t *testing.T) {
-	_, err := Load([]string{"PORT=abc", "LIFTOFF_DATABASE_URL=mysql://x", "LIFTOFF_LOG_FORMAT=xml", "BIND_IP=nowhere"})
+	_, err := Load([]string{"PORT=abc", "LIFTOFF_DATABASE_URL=mysql://x", "LIFTOFF_LOG_FORMAT=xml", "BIND_IP=nowhere", "LIFTOFF_OUTBOUND_PRIVATE=block"})
 	if err == nil {
 		t.Fatal("want an error")
 	}
-	for _, want := range []string{"PORT", "LIFTOFF_DATABASE_URL", "LIFTOFF_LOG_FORMAT", "BIND_IP"} {
+	for _, want := range []string{"PORT", "LIFTOFF_DATABASE_URL", "LIFTOFF_LOG_FORMAT", "BIND_IP", "LIFTOFF_OUTBOUND_PRIVATE"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error does not mention %s: %v", want, err)
 		}
@@ -37,5 +37,17 @@ func TestLoadSelectsEngines(t *testing.T) {
 	}
 	if !c.IsPostgres() || c.NATSURL == "" || c.Addr() != "0.0.0.0:8080" || c.RootURL != "https://chat.example.com" {
 		t.Errorf("got %+v", c)
+	}
+}
+
+func TestLoadOutboundPolicy(t *testing.T) {
+	for env, deny := range map[string]bool{"": false, "LIFTOFF_OUTBOUND_PRIVATE=allow": false, "LIFTOFF_OUTBOUND_PRIVATE=deny": true} {
+		c, err := Load([]string{env})
+		if err != nil {
+			t.Fatalf("%s: %v", env, err)
+		}
+		if c.DenyPrivateOutbound != deny {
+			t.Errorf("%q: DenyPrivateOutbound = %v, want %v", env, c.DenyPrivateOutbound, deny)
+		}
 	}
 }

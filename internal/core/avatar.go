@@ -9,12 +9,9 @@ import (
 	"image/jpeg"
 	"image/png"
 	"io"
-	"net"
 	"net/http"
-	"net/netip"
 	"net/url"
 	"strings"
-	"syscall"
 
 	"golang.org/x/image/draw"
 
@@ -26,33 +23,16 @@ import (
 // FileUpload_MaxFileSize allows: avatars are decoded in memory.
 const maxAvatarBytes = 20 << 20
 
-// errFetchRefused is the dial error for an address AllowFetch refuses.
-var errFetchRefused = errors.New("address not allowed for avatar fetches")
-
 // newFetchClient returns the client that fetches avatars from URLs:
 // bounded in time (FetchTimeout for the whole exchange), with at most three
 // redirects, and dialing only addresses that AllowFetch accepts when it is
-// set. With a policy, no proxy is used, so that the policy sees the real
-// target.
+// set.
 func newFetchClient(cfg FilesConfig) *http.Client {
-	d := &net.Dialer{Timeout: cfg.FetchTimeout}
-	proxy := http.ProxyFromEnvironment
-	if allow := cfg.AllowFetch; allow != nil {
-		proxy = nil
-		d.Control = func(_, address string, _ syscall.RawConn) error {
-			ap, err := netip.ParseAddrPort(address)
-			if err != nil || !allow(ap.Addr().Unmap()) {
-				return errFetchRefused
-			}
-			return nil
-		}
-	}
+	t := outboundTransport(cfg.FetchTimeout, cfg.AllowFetch)
+	t.ResponseHeaderTimeout, t.MaxIdleConns = cfg.FetchTimeout, 4
 	return &http.Client{
-		Timeout: cfg.FetchTimeout,
-		Transport: &http.Transport{
-			Proxy: proxy, DialContext: d.DialContext, TLSHandshakeTimeout: cfg.FetchTimeout,
-			ResponseHeaderTimeout: cfg.FetchTimeout, MaxIdleConns: 4, IdleConnTimeout: 30e9,
-		},
+		Timeout:   cfg.FetchTimeout,
+		Transport: t,
 		CheckRedirect: func(req *http.Request, via []*http.Request) error {
 			if len(via) >= 3 {
 				return errors.New("too many redirects")

@@ -27,6 +27,12 @@ type msgEnv struct {
 
 func newMsgEnv(t *testing.T) *msgEnv {
 	t.Helper()
+	return newMsgEnvWith(t, Config{})
+}
+
+// newMsgEnvWith is newMsgEnv with the service's other options from cfg.
+func newMsgEnvWith(t *testing.T, cfg Config) *msgEnv {
+	t.Helper()
 	ctx := context.Background()
 	log := slog.New(slog.DiscardHandler)
 	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "liftoff.db"), log)
@@ -36,7 +42,9 @@ func newMsgEnv(t *testing.T) *msgEnv {
 	t.Cleanup(func() { st.Close() })
 	bus := memory.New(log)
 	t.Cleanup(func() { bus.Close() })
-	s := New(Config{Store: st, Bus: bus, Logger: log})
+	cfg.Store, cfg.Bus, cfg.Logger = st, bus, log
+	s := New(cfg)
+	t.Cleanup(s.Close)
 	if err := s.Init(ctx, InitOptions{Env: map[string]string{
 		"ADMIN_USERNAME": "admin", "ADMIN_PASS": "admin-pass", "ADMIN_EMAIL": "admin@example.com",
 	}}); err != nil {

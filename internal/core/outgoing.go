@@ -3,7 +3,6 @@ package core
 import (
 	"context"
 	"log/slog"
-	"net"
 	"net/http"
 	"strings"
 	"sync"
@@ -83,15 +82,12 @@ type outgoing struct {
 
 func newOutgoing(s *Service) *outgoing {
 	ctx, cancel := context.WithCancel(context.Background())
-	d := &net.Dialer{Timeout: 10 * time.Second}
+	t := outboundTransport(10*time.Second, s.allowOutbound)
+	t.ResponseHeaderTimeout = outgoingTimeout
 	return &outgoing{
 		s: s, log: s.log, ctx: ctx, cancel: cancel,
 		client: &http.Client{
-			Transport: &http.Transport{
-				Proxy: http.ProxyFromEnvironment, DialContext: d.DialContext,
-				TLSHandshakeTimeout: 10 * time.Second, ResponseHeaderTimeout: outgoingTimeout,
-				MaxIdleConnsPerHost: 4, IdleConnTimeout: 30 * time.Second,
-			},
+			Transport: t,
 			CheckRedirect: func(req *http.Request, via []*http.Request) error {
 				if len(via) >= 5 {
 					return http.ErrUseLastResponse

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
+	"net/http"
+	"net/netip"
 	"sync"
 	"time"
 
@@ -26,8 +28,13 @@ type Config struct {
 	// InstanceID identifies this process among the instances of a
 	// deployment.
 	InstanceID string
-	// Scripts runs integration scripts; nil uses one with default options.
+	// Scripts runs integration scripts; nil uses one with default options
+	// and AllowOutbound's policy for the scripts' HTTP helper.
 	Scripts *hookscript.Engine
+	// AllowOutbound, when set, decides which addresses the calls the
+	// server makes for its users (outgoing webhooks, scripts' HTTP calls,
+	// avatar URLs) may reach, such as PublicAddress. Nil allows any.
+	AllowOutbound func(netip.Addr) bool
 }
 
 // Service runs the use cases. It is safe for concurrent use.
@@ -41,6 +48,9 @@ type Service struct {
 	instanceID string
 	scripts    *hookscript.Engine
 	outgoing   *outgoing // outgoing webhooks (outgoing.go)
+	// allowOutbound is the address policy of calls made for users
+	// (outbound.go); nil allows any.
+	allowOutbound func(netip.Addr) bool
 
 	// settings and permissions are read on every request, so they are
 	// cached and refreshed whenever they change (here or, through the bus,
@@ -60,22 +70,25 @@ type Service struct {
 // New returns a Service. Call Init before serving.
 func New(cfg Config) *Service {
 	s := &Service{
-		store:      cfg.Store,
-		bus:        cfg.Bus,
-		log:        cfg.Logger,
-		clock:      cfg.Now,
-		version:    cfg.Version,
-		markdown:   cfg.Markdown,
-		instanceID: cfg.InstanceID,
-		scripts:    cfg.Scripts,
-		settings:   map[string]*chat.Setting{},
-		perms:      map[string]map[string]bool{},
+		store:         cfg.Store,
+		bus:           cfg.Bus,
+		log:           cfg.Logger,
+		clock:         cfg.Now,
+		version:       cfg.Version,
+		markdown:      cfg.Markdown,
+		instanceID:    cfg.InstanceID,
+		scripts:       cfg.Scripts,
+		allowOutbound: cfg.AllowOutbound,
+		settings:      map[string]*chat.Setting{},
+		perms:         map[string]map[string]bool{},
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
 	if s.scripts == nil {
-		s.scripts = hookscript.New(hookscript.Options{Logger: s.log})
+		s.scripts = hookscript.New(hookscript.Options{Logger: s.log, HTTPClient: &http.Client{
+			Timeout: hookscript.DefaultTimeout, Transport: outboundTransport(hookscript.DefaultTimeout, s.allowOutbound),
+		}})
 	}
 	s.outgoing = newOutgoing(s)
 	if s.clock == nil {

@@ -34,8 +34,8 @@ type FilesConfig struct {
 	FetchTimeout time.Duration
 	// AllowFetch, when set, decides which addresses an avatar URL may be
 	// fetched from (for example: refuse loopback and private networks).
-	// Nil allows every address; fetches are still bounded in size and
-	// time.
+	// Nil takes the service's Config.AllowOutbound; fetches are always
+	// bounded in size and time.
 	AllowFetch func(netip.Addr) bool
 	// S3Transport, when set, carries the S3 storage's requests (tests).
 	S3Transport http.RoundTripper
@@ -71,6 +71,9 @@ func NewFiles(s *Service, cfg FilesConfig) *Files {
 	}
 	if cfg.FetchTimeout <= 0 {
 		cfg.FetchTimeout = 10 * time.Second
+	}
+	if cfg.AllowFetch == nil {
+		cfg.AllowFetch = s.allowOutbound
 	}
 	f := &Files{
 		s: s, store: s.store, storages: upload.NewStorages(s.store), cfg: cfg, log: cfg.Logger,

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"sync/atomic"
 	"time"
@@ -107,7 +108,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, version strin
 		// The core gets the timed store and counted bus; s.store and s.bus
 		// stay the backends themselves.
 		Store: s.metrics.Store(st), Bus: s.metrics.Bus(bus), Logger: log, Version: version,
-		InstanceID: chat.NewID(), Markdown: parseMarkdown,
+		InstanceID: chat.NewID(), Markdown: parseMarkdown, AllowOutbound: outboundPolicy(cfg),
 	})
 	if err := s.core.Init(ctx, core.InitOptions{Env: cfg.Env}); err != nil {
 		s.Close()
@@ -232,4 +233,13 @@ func (s *Server) Close() error {
 		errs = append(errs, s.store.Close())
 	}
 	return errors.Join(errs...)
+}
+
+// outboundPolicy is the address policy of the calls the server makes for
+// its users: none (any address) unless LIFTOFF_OUTBOUND_PRIVATE=deny.
+func outboundPolicy(cfg config.Config) func(netip.Addr) bool {
+	if cfg.DenyPrivateOutbound {
+		return core.PublicAddress
+	}
+	return nil
 }
