@@ -84,3 +84,35 @@ func TestOutboundPolicy(t *testing.T) {
 		t.Fatalf("avatar from a refused address: %v (target calls %d)", err, calls.Load())
 	}
 }
+
+// TestOutboundPolicyScripts checks the same policy on the HTTP helper of
+// integration scripts: the call fails with the reason, and the script
+// sees the failure as Rocket.Chat's helper reports one.
+func TestOutboundPolicyScripts(t *testing.T) {
+	e := newMsgEnvWith(t, Config{AllowOutbound: PublicAddress})
+	var calls atomic.Int32
+	target := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { calls.Add(1) }))
+	t.Cleanup(target.Close)
+	script := `class Script {
+		process_incoming_request() {
+			const r = HTTP('GET', '` + target.URL + `', {});
+			return { content: { text: r.error ? 'refused: ' + r.error.message : 'reached' } };
+		}
+	}`
+	yes, name, channel, user := true, "probe", "#general", "rocket.cat"
+	it, err := e.s.CreateIntegration(e.ctx, e.admin, IntegrationInput{
+		Type: chat.IntegrationIncoming, Name: &name, Enabled: &yes, Channel: &channel, Username: &user,
+		ScriptEnabled: &yes, Script: &script,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := e.s.ExecuteWebhook(e.ctx, WebhookCall{IntegrationID: it.ID, Token: it.Token, Payload: map[string]any{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Posted) != 1 || !strings.Contains(res.Posted[0].Message.Text, "refused: ") ||
+		!strings.Contains(res.Posted[0].Message.Text, "not allowed") || calls.Load() != 0 {
+		t.Fatalf("posted %+v; target calls %d", res.Posted, calls.Load())
+	}
+}
