@@ -373,10 +373,7 @@ func (o *outgoing) reply(ctx context.Context, it *chat.Integration, run *outgoin
 			return nil, fmt.Errorf("the webhook's user %q: %w", it.Username, err)
 		}
 	}
-	dest := stringList(msg["channel"])
-	if len(dest) == 0 {
-		dest = stringList(msg["roomId"])
-	}
+	dest := payloadDestinations(msg)
 	if len(dest) == 0 && it.TargetRoom != "" {
 		dest = []string{it.TargetRoom}
 	}
@@ -386,20 +383,8 @@ func (o *outgoing) reply(ctx context.Context, it *chat.Integration, run *outgoin
 		}
 		dest = []string{run.ev.room.ID}
 	}
-	pm := PostMessage{
-		Channels: dest, Text: firstString(msg["text"], msg["msg"]),
-		Alias: firstString(msg["username"], msg["alias"], it.Alias), Bot: map[string]any{"i": it.ID},
-		integration: true,
-	}
-	if a := firstString(msg["icon_url"], msg["avatar"]); a != "" {
-		pm.Avatar = a
-	} else if e := firstString(msg["icon_emoji"], msg["emoji"]); e != "" {
-		pm.Emoji = e
-	} else if it.Avatar != "" {
-		pm.Avatar = it.Avatar
-	} else {
-		pm.Emoji = it.Emoji
-	}
+	pm := PostMessage{Channels: dest, Bot: map[string]any{"i": it.ID}, integration: true}
+	pm.setContent(it, msg)
 	if list, ok := msg["attachments"].([]any); ok {
 		for _, a := range list {
 			if m, ok := a.(map[string]any); ok {

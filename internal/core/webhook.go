@@ -173,27 +173,13 @@ func contentOrEmpty(p map[string]any) map[string]any {
 // integration's own alias, avatar and emoji when the payload has none.
 func webhookMessage(it *chat.Integration, p map[string]any) (PostMessage, error) {
 	pm := PostMessage{Channels: it.Channels, Bot: map[string]any{"i": it.ID}, integration: true}
-	dest := stringList(p["channel"])
-	if len(dest) == 0 {
-		dest = stringList(p["roomId"])
-	}
-	if len(dest) > 0 {
+	if dest := payloadDestinations(p); len(dest) > 0 {
 		if !it.OverrideDestinationChannelEnabled {
 			return pm, webhookFail("overriding destination channel is disabled for this integration")
 		}
 		pm.Channels = dest
 	}
-	pm.Text = firstString(p["text"], p["msg"])
-	pm.Alias = firstString(p["username"], p["alias"], it.Alias)
-	if a := firstString(p["icon_url"], p["avatar"]); a != "" {
-		pm.Avatar = a
-	} else if e := firstString(p["icon_emoji"], p["emoji"]); e != "" {
-		pm.Emoji = e
-	} else if it.Avatar != "" {
-		pm.Avatar = it.Avatar
-	} else {
-		pm.Emoji = it.Emoji
-	}
+	pm.setContent(it, p)
 	// Attachments that are not a list are ignored, as Rocket.Chat does.
 	if list, ok := p["attachments"].([]any); ok {
 		for _, a := range list {
@@ -210,6 +196,33 @@ func webhookMessage(it *chat.Integration, p map[string]any) (PostMessage, error)
 	}
 	pm.CustomFields, _ = p["customFields"].(map[string]any)
 	return pm, nil
+}
+
+// payloadDestinations reads the rooms a payload names: channel, or else
+// roomId; none when it names neither.
+func payloadDestinations(p map[string]any) []string {
+	if dest := stringList(p["channel"]); len(dest) > 0 {
+		return dest
+	}
+	return stringList(p["roomId"])
+}
+
+// setContent sets the message's text and how it shows its sender from a
+// payload, with Slack's names too: text or msg, username or alias,
+// icon_url or avatar, icon_emoji or emoji; the integration's own alias,
+// avatar and emoji stand in for those the payload lacks.
+func (pm *PostMessage) setContent(it *chat.Integration, p map[string]any) {
+	pm.Text = firstString(p["text"], p["msg"])
+	pm.Alias = firstString(p["username"], p["alias"], it.Alias)
+	if a := firstString(p["icon_url"], p["avatar"]); a != "" {
+		pm.Avatar = a
+	} else if e := firstString(p["icon_emoji"], p["emoji"]); e != "" {
+		pm.Emoji = e
+	} else if it.Avatar != "" {
+		pm.Avatar = it.Avatar
+	} else {
+		pm.Emoji = it.Emoji
+	}
 }
 
 // stringList reads a destination field: one name or a list of them.

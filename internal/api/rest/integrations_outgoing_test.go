@@ -71,10 +71,15 @@ func (h *hookTarget) wait(t *testing.T, n int) hookCall {
 // outgoingBody is a valid integrations.create body for an outgoing
 // webhook on #general calling url; nil values in over delete fields.
 func outgoingBody(url string, over map[string]any) map[string]any {
-	b := map[string]any{
+	return withFields(map[string]any{
 		"type": "webhook-outgoing", "name": "Pinger", "enabled": true, "event": "sendMessage",
 		"username": "rocket.cat", "channel": "#general", "urls": []string{url}, "scriptEnabled": false,
-	}
+	}, over)
+}
+
+// withFields sets over's fields in b and returns it; a nil value deletes
+// the field instead.
+func withFields(b, over map[string]any) map[string]any {
 	for k, v := range over {
 		if v == nil {
 			delete(b, k)
@@ -388,9 +393,6 @@ func TestOutgoingWebhookUpdateAndRemoveByTargetURL(t *testing.T) {
 // instance that stored it, whichever instances hear of the message.
 func TestOutgoingWebhookCluster(t *testing.T) {
 	t.Parallel()
-	if testing.Short() {
-		t.Skip("cluster test")
-	}
 	c := testenv.StartCluster(t, testenv.ClusterOptions{Instances: 2})
 	a, b := c.Nodes[0], c.Nodes[1]
 	target := newHookTarget(t, func(int, map[string]any) (int, string) { return 200, `{"ok": true}` })

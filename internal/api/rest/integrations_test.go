@@ -271,15 +271,7 @@ func TestIntegrationsValidation(t *testing.T) {
 	t.Parallel()
 	f := newRoomFix(t)
 	base := func(over map[string]any) map[string]any {
-		b := map[string]any{"type": "webhook-incoming", "name": "x", "enabled": true, "username": "rocket.cat", "channel": "#general", "scriptEnabled": false}
-		for k, v := range over {
-			if v == nil {
-				delete(b, k)
-			} else {
-				b[k] = v
-			}
-		}
-		return b
+		return withFields(map[string]any{"type": "webhook-incoming", "name": "x", "enabled": true, "username": "rocket.cat", "channel": "#general", "scriptEnabled": false}, over)
 	}
 	cases := []struct {
 		over    map[string]any
