@@ -75,7 +75,14 @@ func (s *Service) subscriptionChanged(ctx context.Context, tx chat.Store, o *out
 // last-seen time to now, and a forced alert is cleared. With readThreads,
 // the room's threads are marked read too. The room is told that messages
 // were read, for read receipts.
-func (s *Service) ReadMessages(ctx context.Context, actor *chat.User, roomID string, readThreads bool) error {
+//
+// seenUpTo, when not empty, names the newest message the reader has seen.
+// A read sent as the reader leaves a room can reach the server after a
+// message posted meanwhile; without the mark, that message would count as
+// read though it was never shown. With it, the read mark stops there and
+// the last-seen time is that message's, so what came after stays unread.
+// Rocket.Chat's clients do not send it and get Rocket.Chat's behaviour.
+func (s *Service) ReadMessages(ctx context.Context, actor *chat.User, roomID string, readThreads bool, seenUpTo string) error {
 	if roomID == "" {
 		return chat.ErrInvalidParam("must have required property 'rid'")
 	}
@@ -89,6 +96,22 @@ func (s *Service) ReadMessages(ctx context.Context, actor *chat.User, roomID str
 			return err
 		}
 		now := s.now()
+		readSeq, lastSeen := r.Seq, now
+		if seenUpTo != "" {
+			m, err := tx.MessageByID(ctx, seenUpTo)
+			if chat.IsKind(err, chat.ENotFound) || (err == nil && m.RoomID != roomID) {
+				return chat.Errorf(chat.EInvalid, "error-invalid-message", "The message read up to is not in this room")
+			}
+			if err != nil {
+				return err
+			}
+			if m.Seq < r.Seq {
+				readSeq, lastSeen = max(m.Seq, sub.ReadSeq), m.TS
+				if sub.LastSeen.After(lastSeen) {
+					lastSeen = sub.LastSeen
+				}
+			}
+		}
 		if readThreads {
 			tmids, err := tx.UnreadThreads(ctx, roomID, actor.ID)
 			if err != nil {
@@ -100,12 +123,12 @@ func (s *Service) ReadMessages(ctx context.Context, actor *chat.User, roomID str
 				}
 			}
 		}
-		sub.ReadSeq, sub.LastSeen, sub.ForceAlert = r.Seq, now, false
+		sub.ReadSeq, sub.LastSeen, sub.ForceAlert = readSeq, lastSeen, false
 		if err := s.subscriptionChanged(ctx, tx, o, sub); err != nil {
 			return err
 		}
 		o.addData(chat.RoomTopic(roomID), chat.Event{Kind: chat.EventMessagesRead, RoomID: roomID, UserID: actor.ID, At: now},
-			map[string]any{"until": now})
+			map[string]any{"until": lastSeen})
 		return nil
 	})
 }

@@ -44,7 +44,7 @@ func TestUnreadCountsAndRead(t *testing.T) {
 	defer roomEvs.Close()
 
 	before := time.Now().Add(-time.Second)
-	if err := e.s.ReadMessages(e.ctx, bob, r.ID, false); err != nil {
+	if err := e.s.ReadMessages(e.ctx, bob, r.ID, false, ""); err != nil {
 		t.Fatal(err)
 	}
 	sub = e.sub(r.ID, bob)
@@ -60,7 +60,53 @@ func TestUnreadCountsAndRead(t *testing.T) {
 
 	// Outsiders have nothing to read.
 	carol := e.mk("carol")
-	checkErr(t, e.s.ReadMessages(e.ctx, carol, r.ID, false), chat.EInvalid, "error-invalid-subscription")
+	checkErr(t, e.s.ReadMessages(e.ctx, carol, r.ID, false, ""), chat.EInvalid, "error-invalid-subscription")
+}
+
+// A read that names the newest message its reader saw leaves what came
+// after it unread: the read a client sends as it leaves a room can arrive
+// after a message posted meanwhile.
+func TestReadUpToSeenMessage(t *testing.T) {
+	t.Parallel()
+	e := newRoomEnv(t)
+	alice, bob := e.mk("alice"), e.mk("bob")
+	r := e.create(alice, chat.RoomChannel, "late-read", "bob")
+	other := e.create(alice, chat.RoomChannel, "elsewhere", "bob")
+
+	seen := e.post(alice, r.ID, "seen by bob")
+	e.post(alice, r.ID, "posted as bob leaves, @bob")
+	if err := e.s.ReadMessages(e.ctx, bob, r.ID, false, seen.ID); err != nil {
+		t.Fatal(err)
+	}
+	sub := e.sub(r.ID, bob)
+	if sub.Unread != 1 || sub.UserMentions != 1 || !sub.Alert {
+		t.Fatalf("after a read up to the seen message: unread %d mentions %d alert %v", sub.Unread, sub.UserMentions, sub.Alert)
+	}
+	// Rocket.Chat's clients mark what follows ls as new.
+	if !sub.LastSeen.Equal(seen.TS) {
+		t.Fatalf("ls %v, want the seen message's time %v", sub.LastSeen, seen.TS)
+	}
+
+	// A read up to an older message never moves the mark back.
+	last := e.post(alice, r.ID, "newest")
+	if err := e.s.ReadMessages(e.ctx, bob, r.ID, false, last.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.s.ReadMessages(e.ctx, bob, r.ID, false, seen.ID); err != nil {
+		t.Fatal(err)
+	}
+	if sub := e.sub(r.ID, bob); sub.Unread != 0 || sub.ReadSeq != last.Seq {
+		t.Fatalf("after reading the newest, then an older one: unread %d read mark %d, want 0 and %d", sub.Unread, sub.ReadSeq, last.Seq)
+	}
+
+	// An unknown message, or one of another room, is refused and changes nothing.
+	e.post(alice, r.ID, "unread again")
+	elsewhere := e.post(alice, other.ID, "in another room")
+	checkErr(t, e.s.ReadMessages(e.ctx, bob, r.ID, false, "no-such-message"), chat.EInvalid, "error-invalid-message")
+	checkErr(t, e.s.ReadMessages(e.ctx, bob, r.ID, false, elsewhere.ID), chat.EInvalid, "error-invalid-message")
+	if sub := e.sub(r.ID, bob); sub.Unread != 1 {
+		t.Fatalf("a refused read changed the room: unread %d", sub.Unread)
+	}
 }
 
 func awaitRoomEvent(t *testing.T, s chat.BusSubscription) chat.Event {
@@ -85,7 +131,7 @@ func TestMarkUnread(t *testing.T) {
 	m1 := e.post(alice, r.ID, "one")
 	e.post(alice, r.ID, "two")
 	e.post(alice, r.ID, "three")
-	if err := e.s.ReadMessages(e.ctx, bob, r.ID, false); err != nil {
+	if err := e.s.ReadMessages(e.ctx, bob, r.ID, false, ""); err != nil {
 		t.Fatal(err)
 	}
 	if err := e.s.MarkUnread(e.ctx, bob, r.ID, ""); err != nil {

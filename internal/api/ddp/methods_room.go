@@ -266,7 +266,7 @@ func (h *Handler) readMessages(ctx context.Context, c *call) (any, error) {
 	if _, err := c.arg(1, &threads); err != nil {
 		return nil, err
 	}
-	return nil, h.core.ReadMessages(ctx, actor, rid, threads)
+	return nil, h.core.ReadMessages(ctx, actor, rid, threads, "")
 }
 
 // subscriptionsGet: [] → every subscription of the caller; [date] →

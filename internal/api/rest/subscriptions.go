@@ -60,12 +60,14 @@ func (a *API) handleSubscriptionsGetOne(r *Request) (obj, error) {
 }
 
 // handleSubscriptionsRead answers POST subscriptions.read {rid|roomId,
-// readThreads?}.
+// readThreads?, seenUpTo?}. seenUpTo, a message id, is Liftoff's own: see
+// core.Service.ReadMessages.
 func (a *API) handleSubscriptionsRead(r *Request) (obj, error) {
 	var b struct {
 		RID         string `json:"rid"`
 		RoomID      string `json:"roomId"`
 		ReadThreads bool   `json:"readThreads"`
+		SeenUpTo    string `json:"seenUpTo"`
 	}
 	if err := r.decode(&b); err != nil {
 		return nil, err
@@ -77,7 +79,7 @@ func (a *API) handleSubscriptionsRead(r *Request) (obj, error) {
 	if rid == "" {
 		return nil, required("rid")
 	}
-	return nil, a.core.ReadMessages(r.Context(), r.Actor, rid, b.ReadThreads)
+	return nil, a.core.ReadMessages(r.Context(), r.Actor, rid, b.ReadThreads, b.SeenUpTo)
 }
 
 // handleSubscriptionsUnread answers POST subscriptions.unread {roomId} or

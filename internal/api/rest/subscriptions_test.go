@@ -74,6 +74,16 @@ func TestSubscriptionUnreadCounts(t *testing.T) {
 	rmFail(t, f.bob.Post(t, "/api/v1/subscriptions.read", map[string]any{}), 400, "invalid-params", "")
 	rmFail(t, f.carol.Post(t, "/api/v1/subscriptions.read", map[string]any{"rid": id}), 400, "error-invalid-subscription", "")
 
+	// A read up to the message the reader saw leaves later ones unread.
+	seen := rmPost(t, f.alice, id, "seen")
+	rmPost(t, f.alice, id, "not seen yet")
+	f.bob.Post(t, "/api/v1/subscriptions.read", map[string]any{"rid": id, "seenUpTo": seen["_id"]}).MustOK(t)
+	if sub = rmSub(t, f.bob, id); sub["unread"] != float64(1) || sub["ls"] != seen["ts"] {
+		t.Fatalf("after a read up to a seen message: unread %v ls %v, want 1 and %v", sub["unread"], sub["ls"], seen["ts"])
+	}
+	rmFail(t, f.bob.Post(t, "/api/v1/subscriptions.read", map[string]any{"rid": id, "seenUpTo": "nope"}), 400, "error-invalid-message", "")
+	f.bob.Post(t, "/api/v1/subscriptions.read", map[string]any{"rid": id}).MustOK(t)
+
 	// Counters agree with the subscription.
 	rmPost(t, f.alice, id, "one more @bob")
 	c := f.bob.Get(t, "/api/v1/channels.counters", map[string]string{"roomId": id}).MustOK(t)
