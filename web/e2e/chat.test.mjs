@@ -182,12 +182,44 @@ test('a new avatar is uploaded from the profile', async () => {
 });
 
 test('unread counts and mention badges update live in the sidebar', async () => {
-  await bob.page.getByRole('link', { name: 'general' }).click();
-  await bob.page.getByRole('heading', { name: 'general' }).waitFor();
+  const auth = await loginAPI('bob', 'pw-bob-123');
+  const rid = (await api('rooms.info?roomName=' + room, { auth })).room._id;
+  // Bob's reads of the room are held on the wire until alice's message is
+  // stored, as on a slow network: the read sent as he leaves reaches the
+  // server after a message he never saw, which must stay unread.
+  let release;
+  const gate = new Promise((r) => (release = r));
+  const reads = [];
+  await bob.page.route('**/api/v1/subscriptions.read', async (route) => {
+    if (JSON.parse(route.request().postData() ?? '{}').rid !== rid) return route.continue();
+    const done = gate.then(() => route.fetch()).then((res) => route.fulfill({ response: res }));
+    reads.push(done);
+    await done;
+  });
+  const general = async () => {
+    await bob.page.getByRole('link', { name: 'general' }).click();
+    await bob.page.getByRole('heading', { name: 'general' }).waitFor();
+  };
+  await general();
+  // Opening the room sends one read, half a second later or on leaving.
+  const before = reads.length;
+  await bob.page.getByRole('link', { name: roomName(room) }).click();
+  await bob.page.getByRole('heading', { name: room }).waitFor();
+  await general();
+  while (reads.length === before) await new Promise((r) => setTimeout(r, 20));
   await send(alice.page, 'Are you there @bob?');
   const badge = bob.page.getByRole('link', { name: roomName(room) }).locator('.badge');
   await badge.waitFor();
-  assert.match(await badge.getAttribute('aria-label'), /1 unread, 1 mentions/);
+  release();
+  await Promise.all(reads);
+  await bob.page.unroute('**/api/v1/subscriptions.read');
+  const sub = (await api('subscriptions.getOne?roomId=' + rid, { auth })).subscription;
+  assert.equal(sub.unread, 1, 'the message posted as bob left stays unread');
+  assert.equal(sub.userMentions, 1);
+  await bob.page.waitForFunction(
+    (name) => [...document.querySelectorAll('nav a')].some((a) => a.textContent.startsWith(name) && /1 unread, 1 mentions/.test(a.querySelector('.badge')?.getAttribute('aria-label') ?? '')),
+    room,
+  );
   await send(alice.page, 'Second unread message');
   await bob.page.waitForFunction(() => document.title.startsWith('(2) '));
   await bob.page.getByRole('link', { name: roomName(room) }).click();

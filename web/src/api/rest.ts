@@ -178,8 +178,9 @@ export class Rest {
     return { updated: (r.result?.updated ?? []).map(normMessage), deleted: r.result?.deleted ?? [] };
   }
 
-  read(rid: string): Promise<unknown> {
-    return this.post('subscriptions.read', { rid });
+  /** read marks a room read, up to the message seenUpTo when given. */
+  read(rid: string, seenUpTo?: string): Promise<unknown> {
+    return this.post('subscriptions.read', seenUpTo ? { rid, seenUpTo } : { rid });
   }
 
   sendMessage(message: { _id?: string; rid: string; msg: string; tmid?: string; tshow?: boolean }): Promise<{ message: Message }> {

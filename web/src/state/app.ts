@@ -559,6 +559,13 @@ const readTimers = new Map<string, ReturnType<typeof setTimeout>>();
 const lastSeen = new Map<string, number>();
 
 /**
+ * seenUpTo is, per room with a read mark not yet sent, the newest message
+ * on screen when it was read. The server marks read up to it, not up to
+ * whatever arrived while the mark was on its way.
+ */
+const seenUpTo = new Map<string, Message>();
+
+/**
  * markRead clears the room's badges here at once and tells the server
  * soon after: one subscriptions.read per half second at most, however
  * fast messages arrive while the room is on screen.
@@ -568,8 +575,12 @@ export function markRead(rid: string): void {
   if (!sub) return;
   const list = cache.list(rid).get().list;
   if (list.length) lastSeen.set(rid, list[list.length - 1].ts);
+  let newest: Message | undefined;
+  for (let i = list.length - 1; i >= 0 && !newest; i--) if (!list[i].pending && !list[i].failed) newest = list[i];
+  if (newest) seenUpTo.set(rid, newest);
   if (sub.unread || sub.alert || sub.userMentions || sub.groupMentions) {
-    subs.set((s) => mapSet(s, rid, { ...sub, unread: 0, alert: false, userMentions: 0, groupMentions: 0, ls: Date.now() }));
+    const ls = Math.max(sub.ls ?? 0, newest?.ts ?? Date.now());
+    subs.set((s) => mapSet(s, rid, { ...sub, unread: 0, alert: false, userMentions: 0, groupMentions: 0, ls }));
   }
   if (readTimers.has(rid)) return;
   readTimers.set(
@@ -580,15 +591,17 @@ export function markRead(rid: string): void {
 
 /**
  * flushRead sends a pending read mark at once. The room view calls it when
- * it closes: sent later, the server would also mark read the messages
- * that arrive after the user left.
+ * it closes, so that the mark is not held back while the user is elsewhere.
  */
 export function flushRead(rid: string): void {
   const t = readTimers.get(rid);
   if (t === undefined) return;
   clearTimeout(t);
   readTimers.delete(rid);
-  rest.read(rid).catch(() => {});
+  const upTo = seenUpTo.get(rid)?._id;
+  seenUpTo.delete(rid);
+  // A message deleted since it was seen is refused as a mark: read all.
+  rest.read(rid, upTo).catch(() => (upTo ? rest.read(rid) : undefined)).catch(() => {});
 }
 
 export function randomId(): string {
