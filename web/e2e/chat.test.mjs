@@ -206,7 +206,9 @@ test('unread counts and mention badges update live in the sidebar', async () => 
   await bob.page.getByRole('link', { name: roomName(room) }).click();
   await bob.page.getByRole('heading', { name: room }).waitFor();
   await general();
-  while (reads.length === before) await new Promise((r) => setTimeout(r, 20));
+  for (const end = Date.now() + 10_000; reads.length === before; await new Promise((r) => setTimeout(r, 20))) {
+    assert.ok(Date.now() < end, 'opening the room sent a read');
+  }
   await send(alice.page, 'Are you there @bob?');
   const badge = bob.page.getByRole('link', { name: roomName(room) }).locator('.badge');
   await badge.waitFor();
