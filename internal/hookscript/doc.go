@@ -19,7 +19,7 @@
 // other network access.
 //
 // Like Rocket.Chat's, the sandbox also offers three libraries: _ (underscore
-// 1.13), moment (moment 2, English only) and s (Rocket.Chat's string
+// 1.13), moment (moment 2, its locales loaded on use) and s (Rocket.Chat's string
 // helpers: trim, capitalize, truncate, pad...). Each is compiled once per
 // process and run in a script's runtime only when the script's source
 // mentions its name (see loadLibraries), so scripts that use none of them

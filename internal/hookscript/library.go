@@ -36,6 +36,9 @@ type library struct {
 	global string // the name it defines, and that a script must mention
 	file   string // the name stack traces show
 	src    string
+	// bind, when set, receives what the program evaluates to: for a
+	// library wrapped in a function, it calls that function.
+	bind func(rt *goja.Runtime, v goja.Value) error
 
 	once     sync.Once
 	prg      *goja.Program
@@ -47,7 +50,7 @@ type library struct {
 var libraries = []*library{
 	{global: "_", file: "underscore.js", src: underscoreJS},
 	{global: "s", file: "s.js", src: stringsJS},
-	{global: "moment", file: "moment.js", src: momentJS},
+	{global: "moment", file: "moment.js", src: "(function (module, require) {\n" + momentJS + "\n})", bind: bindMoment},
 }
 
 // program returns the library compiled, compiling it on first use.
@@ -91,8 +94,14 @@ func loadLibraries(rt *goja.Runtime, src string) error {
 		if err != nil {
 			return err
 		}
-		if _, err := rt.RunProgram(prg); err != nil {
+		v, err := rt.RunProgram(prg)
+		if err != nil {
 			return err
+		}
+		if l.bind != nil {
+			if err := l.bind(rt, v); err != nil {
+				return err
+			}
 		}
 	}
 	return nil

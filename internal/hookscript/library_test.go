@@ -187,6 +187,85 @@ func TestStringHelpers(t *testing.T) {
 	}
 }
 
+// moment's locales are there for scripts that switch locale, as they are
+// in Rocket.Chat's sandbox, where moment loads them from its package.
+func TestMomentLocales(t *testing.T) {
+	const src = `class Script {
+	  process_incoming_request() {
+	    const t = moment.utc('2024-05-01T09:21:30Z');
+	    return { content: {
+	      de: t.clone().locale('de').format('dddd, D. MMMM YYYY'),
+	      fr: t.clone().locale('fr').format('LL'),
+	      ja: t.clone().locale('ja').format('MMMMDo'),
+	      en: t.format('dddd, MMMM Do'),
+	      fromNow: moment.duration(90, 'minutes').locale('es').humanize(),
+	    } };
+	  }
+	}`
+	e := hookscript.New(hookscript.Options{})
+	res, err := e.ProcessIncoming(context.Background(), "i1", src, incomingRequest(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]any{
+		"de": "Mittwoch, 1. Mai 2024", "fr": "1 mai 2024", "ja": "5月1日",
+		"en": "Wednesday, May 1st", "fromNow": "2 horas",
+	}
+	if !reflect.DeepEqual(res.Content, want) {
+		t.Errorf("content:\n got %#v\nwant %#v", res.Content, want)
+	}
+
+	// A locale set for the whole of moment stays within the integration.
+	const setsGlobal = `moment.locale('de');
+	class Script { process_incoming_request() { return { content: { text: moment.utc(0).format('MMMM') } }; } }`
+	if res, err := e.ProcessIncoming(context.Background(), "i2", setsGlobal, incomingRequest(nil)); err != nil || res.Content["text"] != "Januar" {
+		t.Errorf("after moment.locale('de'): (%v, %v), want Januar", res, err)
+	}
+	if res, err := e.ProcessIncoming(context.Background(), "i1", src, incomingRequest(nil)); err != nil || res.Content["en"] != "Wednesday, May 1st" {
+		t.Errorf("another integration: (%v, %v), want English", res, err)
+	}
+
+	// An unknown locale leaves English (moment warns on the console), a
+	// locale loads only when asked for, and the machinery that loads it is
+	// out of the script's sight.
+	const unknown = `class Script { process_incoming_request() {
+	  return { content: {
+	    text: moment.utc(0).locale('zz-qq').format('MMMM'),
+	    loaded: moment.locales().includes('de'),
+	    hidden: [typeof module, typeof require, typeof exports],
+	  } };
+	} }`
+	res, err = e.ProcessIncoming(context.Background(), "i3", unknown, incomingRequest(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := map[string]any{"text": "January", "loaded": false, "hidden": []any{"undefined", "undefined", "undefined"}}; !reflect.DeepEqual(res.Content, want) {
+		t.Errorf("unknown locale: %#v, want %#v", res.Content, want)
+	}
+}
+
+// A script that keeps loading locales is still stopped at its timeout:
+// moment catches what a failed load throws, but not the interruption.
+func TestMomentLocalesKeepTimeout(t *testing.T) {
+	e := hookscript.New(hookscript.Options{Timeout: 200 * time.Millisecond})
+	const src = `class Script {
+	  process_incoming_request({ request }) {
+	    while (request.content.spin) { moment.defineLocale('de', null); moment.utc(0).locale('de').format('LLLL'); }
+	    return { content: { text: moment.utc(0).locale('de').format('MMMM') } };
+	  }
+	}`
+	for range 5 {
+		_, err := e.ProcessIncoming(context.Background(), "i1", src, incomingRequest(map[string]any{"spin": true}))
+		if !errors.Is(err, hookscript.ErrTimeout) {
+			t.Fatalf("err = %v, want ErrTimeout", err)
+		}
+	}
+	res, err := e.ProcessIncoming(context.Background(), "i1", src, incomingRequest(map[string]any{}))
+	if err != nil || res.Content["text"] != "Januar" {
+		t.Errorf("next call = (%+v, %v), want text Januar", res, err)
+	}
+}
+
 // Each library is compiled once per process, however many engines and
 // integrations use it.
 func TestLibrariesCompileOnce(t *testing.T) {
@@ -203,7 +282,14 @@ func TestLibrariesCompileOnce(t *testing.T) {
 			}
 		}
 	}
-	for _, name := range []string{"_", "s", "moment"} {
+	for i := range 2 {
+		if _, err := hookscript.New(hookscript.Options{}).ProcessIncoming(context.Background(), "c",
+			"class Script { process_incoming_request() { return { content: { text: moment.utc(0).locale('fr').format('MMMM') } }; } }",
+			incomingRequest(nil)); err != nil {
+			t.Fatalf("engine %d, locale fr: %v", i, err)
+		}
+	}
+	for _, name := range []string{"underscore.js", "s.js", "moment.js", "moment/locale/fr.js"} {
 		if n := hookscript.LibraryCompiles(name); n != 1 {
 			t.Errorf("%s compiled %d times, want 1", name, n)
 		}
@@ -238,7 +324,8 @@ func TestLibrariesKeepTimeout(t *testing.T) {
 }
 
 // BenchmarkFirstCall measures a new integration's first call, which
-// builds its runtime: with no library, with each, and with all three.
+// builds its runtime: with no library, with each, with all three, and
+// with moment and one of its locales.
 func BenchmarkFirstCall(b *testing.B) {
 	for _, bm := range []struct{ name, expr string }{
 		{"plain", `'x'`},
@@ -246,6 +333,7 @@ func BenchmarkFirstCall(b *testing.B) {
 		{"s", `s.trim(' x ')`},
 		{"moment", `moment.utc(0).format()`},
 		{"all", `s.trim(_.first([moment.utc(0).format()]))`},
+		{"moment-de", `moment.utc(0).locale('de').format('LL')`},
 	} {
 		b.Run(bm.name, func(b *testing.B) {
 			src := "class Script { process_incoming_request() { return { content: { text: " + bm.expr + " } }; } }"
