@@ -3,7 +3,6 @@ package hookscript
 import (
 	"embed"
 	"errors"
-	"path"
 	"strings"
 	"sync"
 
@@ -61,8 +60,8 @@ func bindMoment(rt *goja.Runtime, wrapped goja.Value) error {
 // then takes the locale as unknown.
 func requireMomentLocale(rt *goja.Runtime, p string) {
 	name, ok := strings.CutPrefix(p, "./locale/")
-	l := momentLocales()[name]
-	if !ok || l == nil || path.Base(name) != name {
+	l := momentLocales()[name] // only the embedded file names are keys
+	if !ok || l == nil {
 		panic(rt.NewGoError(errors.New("Cannot find module '" + p + "'")))
 	}
 	prg, err := l.program()
