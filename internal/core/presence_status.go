@@ -194,3 +194,24 @@ func errUserInvalid() error { return chat.Errorf(chat.EInvalid, "error-invalid-u
 // errAPIUnauthorized is Rocket.Chat's API.v1.unauthorized(): a bare 403
 // {error: "unauthorized"}.
 func errAPIUnauthorized() error { return &chat.Error{Kind: chat.EForbidden, Message: "unauthorized"} }
+
+// presentStatuses are the statuses of users who are not offline.
+var presentStatuses = []string{chat.StatusOnline, chat.StatusAway, chat.StatusBusy}
+
+// PresentUsers implements users.presence: the users who are not offline,
+// among ids when given (full is then false), or all of them (full is true,
+// and the caller may take everyone else as offline). With presence
+// broadcast disabled, nobody is shown present.
+func (s *Service) PresentUsers(ctx context.Context, actor *chat.User, ids []string) (users []chat.User, full bool, err error) {
+	if actor == nil {
+		return nil, false, errLoginRequired()
+	}
+	if s.SettingBool("Presence_broadcast_disabled") {
+		return []chat.User{}, true, nil
+	}
+	users, _, err = s.store.ListUsers(ctx, chat.UserFilter{IDs: ids, Statuses: presentStatuses})
+	if err != nil {
+		return nil, false, err
+	}
+	return users, len(ids) == 0, nil
+}

@@ -20,6 +20,7 @@ func (a *API) userRoutes() {
 	a.handle("POST /api/v1/users.setStatus", authRequired, a.handleUsersSetStatus)
 	a.handle("GET /api/v1/users.getStatus", authRequired, a.handleUsersGetStatus)
 	a.handle("GET /api/v1/users.getPresence", authRequired, a.handleUsersGetPresence)
+	a.handle("GET /api/v1/users.presence", authRequired, a.handleUsersPresence)
 	a.handle("POST /api/v1/users.setPreferences", authRequired, a.handleUsersSetPreferences)
 	a.handle("GET /api/v1/users.getPreferences", authRequired, a.handleUsersGetPreferences)
 	a.handle("GET /api/v1/users.getUsernameSuggestion", authRequired, a.handleUsersGetUsernameSuggestion)
@@ -446,6 +447,40 @@ func (a *API) handleUsersGetPresence(r *Request) (obj, error) {
 		}
 	}
 	return res, nil
+}
+
+// handleUsersPresence answers GET users.presence {ids?, from?} with {users,
+// full}: the users who are not offline, among ids (ids[]=a&ids[]=b,
+// ids=a&ids=b or ids=a,b) when given. from, with which Rocket.Chat sends
+// only the changes of the last ten minutes, is accepted and answered with
+// the full list, which clients take in place of what they had.
+func (a *API) handleUsersPresence(r *Request) (obj, error) {
+	q := r.URL.Query()
+	var ids []string
+	for _, v := range append(q["ids[]"], q["ids"]...) {
+		for _, id := range strings.Split(v, ",") {
+			if id = strings.TrimSpace(id); id != "" {
+				ids = append(ids, id)
+			}
+		}
+	}
+	users, full, err := a.core.PresentUsers(r.Context(), r.Actor, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]obj, len(users))
+	for i := range users {
+		u := &users[i]
+		doc := obj{"_id": u.ID, "username": u.Username, "name": u.Name, "status": u.Status, "utcOffset": u.UTCOffset}
+		if u.StatusText != "" {
+			doc["statusText"] = u.StatusText
+		}
+		if u.AvatarETag != "" {
+			doc["avatarETag"] = u.AvatarETag
+		}
+		out[i] = doc
+	}
+	return obj{"users": out, "full": full}, nil
 }
 
 // handleUsersSetPreferences answers POST users.setPreferences {userId?,

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -387,6 +388,55 @@ func TestUsersStatus(t *testing.T) {
 	if s := acctOK(t, bob.Get(t, "/api/v1/users.getStatus", nil)); s["status"] != "away" || s["message"] != "deep work" {
 		t.Fatalf("status after the refused calls %v", s)
 	}
+}
+
+func TestUsersPresence(t *testing.T) {
+	t.Parallel()
+	env := testenv.Start(t, testenv.Options{})
+	bob := env.CreateUser(t, "bob")
+	carl := env.CreateUser(t, "carl")
+	dana := env.CreateUser(t, "dana")
+	acctOK(t, bob.Post(t, "/api/v1/users.setStatus", map[string]any{"status": "busy", "message": "deep work"}))
+	acctOK(t, dana.Post(t, "/api/v1/users.setStatus", map[string]any{"status": "away"}))
+
+	names := func(res map[string]any) []string {
+		t.Helper()
+		var out []string
+		for _, u := range res["users"].([]any) {
+			out = append(out, u.(map[string]any)["username"].(string))
+		}
+		return out
+	}
+	// rocket.cat, the bot, is always online, as in Rocket.Chat.
+	all := acctOK(t, carl.Get(t, "/api/v1/users.presence", nil))
+	if got := names(all); all["full"] != true || !reflect.DeepEqual(got, []string{"bob", "dana", "rocket.cat"}) {
+		t.Fatalf("everyone present: full %v users %v, want true and [bob dana rocket.cat]", all["full"], got)
+	}
+	b := all["users"].([]any)[0].(map[string]any)
+	if b["_id"] != bob.UserID || b["status"] != "busy" || b["statusText"] != "deep work" || b["name"] == nil {
+		t.Fatalf("bob's entry %v", b)
+	}
+	if _, ok := b["emails"]; ok {
+		t.Fatalf("users.presence shows private fields: %v", b)
+	}
+
+	// Asked about some users: those of them who are present, in each
+	// form clients send the list in.
+	for _, q := range []string{"ids[]=" + bob.UserID + "&ids[]=" + carl.UserID, "ids=" + bob.UserID + "," + carl.UserID, "ids=" + bob.UserID + "&ids=" + carl.UserID} {
+		res := acctOK(t, carl.Get(t, "/api/v1/users.presence?"+q, nil))
+		if got := names(res); res["full"] != false || !reflect.DeepEqual(got, []string{"bob"}) {
+			t.Errorf("%s: full %v users %v, want false and [bob]", q, res["full"], got)
+		}
+	}
+	if res := acctOK(t, carl.Get(t, "/api/v1/users.presence", map[string]string{"from": time.Now().Add(-time.Minute).Format(time.RFC3339)})); res["full"] != true || len(names(res)) != 3 {
+		t.Errorf("with from: %v", res)
+	}
+
+	acctOK(t, env.Admin.Post(t, "/api/v1/settings/Presence_broadcast_disabled", map[string]any{"value": true}))
+	if res := acctOK(t, carl.Get(t, "/api/v1/users.presence", nil)); res["full"] != true || len(res["users"].([]any)) != 0 {
+		t.Errorf("with presence broadcast disabled: %v", res)
+	}
+	acct401(t, env.Anon().Get(t, "/api/v1/users.presence", nil))
 }
 
 func TestUsersPreferences(t *testing.T) {
