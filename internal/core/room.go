@@ -312,6 +312,29 @@ func (s *Service) RoomNameExists(ctx context.Context, name string) (bool, error)
 	return err == nil, err
 }
 
+// IsRoomMember implements rooms.isMember: whether the user named by
+// userIDOrName belongs to the room, for an actor who may read the room.
+// A room the actor may not read is not found, as everywhere else, where
+// Rocket.Chat answers 403 and so tells that the room exists.
+func (s *Service) IsRoomMember(ctx context.Context, actor *chat.User, roomID, userIDOrName string) (bool, error) {
+	r, _, err := s.readableRoom(ctx, actor, roomID)
+	if err != nil {
+		return false, err
+	}
+	u, err := s.userByIDOrUsername(ctx, userIDOrName)
+	if chat.IsKind(err, chat.EInvalid) {
+		return false, &chat.Error{Kind: chat.EInvalid, Message: "error-user-not-found"}
+	}
+	if err != nil {
+		return false, err
+	}
+	_, err = s.store.Membership(ctx, r.ID, u.ID)
+	if chat.IsKind(err, chat.ENotFound) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
 // RoomListOptions pages and filters a room listing.
 type RoomListOptions struct {
 	Offset int

@@ -23,6 +23,7 @@ func (a *API) roomRoutes() {
 	a.handle("POST /api/v1/rooms.hide", authRequired, a.handleRoomsOpen(false))
 	a.handle("POST /api/v1/rooms.close", authRequired, a.handleRoomsOpen(false))
 	a.handle("GET /api/v1/rooms.nameExists", authRequired, a.handleRoomsNameExists)
+	a.handle("GET /api/v1/rooms.isMember", authRequired, a.handleRoomsIsMember)
 	a.handle("POST /api/v1/rooms.delete", authRequired, a.handleRoomsDelete)
 	a.handle("GET /api/v1/rooms.adminRooms", authRequired, a.handleRoomsAdminRooms)
 }
@@ -217,6 +218,23 @@ func (a *API) handleRoomsNameExists(r *Request) (obj, error) {
 		return nil, err
 	}
 	return obj{"exists": exists}, nil
+}
+
+// handleRoomsIsMember answers GET rooms.isMember {roomId, userId|username}
+// with {isMember}.
+func (a *API) handleRoomsIsMember(r *Request) (obj, error) {
+	roomID, userID, username := r.q("roomId"), r.q("userId"), r.q("username")
+	if roomID == "" {
+		return nil, required("roomId")
+	}
+	if (userID == "") == (username == "") {
+		return nil, chat.ErrInvalidParam("must have required property 'userId' or 'username', not both")
+	}
+	member, err := a.core.IsRoomMember(r.Context(), r.Actor, roomID, userID+username)
+	if err != nil {
+		return nil, err
+	}
+	return obj{"isMember": member}, nil
 }
 
 // handleRoomsDelete answers POST rooms.delete {roomId}.

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/liftoff-chat/liftoff/internal/api/wire"
+	"github.com/liftoff-chat/liftoff/internal/testenv"
 )
 
 func TestRoomsGetAndInfo(t *testing.T) {
@@ -154,4 +155,34 @@ func TestRoomsCreateDiscussion(t *testing.T) {
 	if got := rmMsgs(t, f.alice, priv); got != 0 {
 		t.Fatalf("refused discussion wrote to the parent: msgs %d", got)
 	}
+}
+
+func TestRoomsIsMember(t *testing.T) {
+	t.Parallel()
+	f := newRoomFix(t)
+	pub := rmCreate(t, f.alice, "channels", "is-member-pub", "bob")["_id"].(string)
+	priv := rmCreate(t, f.alice, "groups", "is-member-priv", "bob")["_id"].(string)
+
+	isMember := func(c *testenv.Client, rid string, q map[string]string) any {
+		t.Helper()
+		q["roomId"] = rid
+		return c.Get(t, "/api/v1/rooms.isMember", q).MustOK(t)["isMember"]
+	}
+	// Anyone who may read the channel may ask, by id or by username.
+	if got := isMember(f.carol, pub, map[string]string{"userId": f.bob.UserID}); got != true {
+		t.Errorf("bob in the channel, asked by carol: %v", got)
+	}
+	if got := isMember(f.carol, pub, map[string]string{"username": "carol"}); got != false {
+		t.Errorf("carol in the channel: %v", got)
+	}
+	if got := isMember(f.bob, priv, map[string]string{"username": "alice"}); got != true {
+		t.Errorf("alice in the group, asked by bob: %v", got)
+	}
+
+	// carol may not read the group: to her, it does not exist.
+	rmFail(t, f.carol.Get(t, "/api/v1/rooms.isMember", map[string]string{"roomId": priv, "username": "bob"}), 400, "error-room-not-found", "")
+	rmFail(t, f.bob.Get(t, "/api/v1/rooms.isMember", map[string]string{"roomId": pub, "username": "nobody"}), 400, "-", "error-user-not-found")
+	rmFail(t, f.bob.Get(t, "/api/v1/rooms.isMember", map[string]string{"roomId": pub}), 400, "invalid-params", "")
+	rmFail(t, f.bob.Get(t, "/api/v1/rooms.isMember", map[string]string{"roomId": pub, "userId": f.bob.UserID, "username": "bob"}), 400, "invalid-params", "")
+	rmFail(t, f.bob.Get(t, "/api/v1/rooms.isMember", map[string]string{"username": "bob"}), 400, "invalid-params", "")
 }
