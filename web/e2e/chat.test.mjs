@@ -286,6 +286,17 @@ test('presence: bob goes busy and alice sees it', async () => {
   await panel.getByRole('button', { name: /Bob Example/ }).getByRole('img', { name: 'Online' }).waitFor();
 });
 
+test("after a reload, the sidebar shows a DM partner's status from the start", async () => {
+  const bobAuth = await loginAPI('bob', 'pw-bob-123');
+  await api('users.setStatus', { method: 'POST', auth: bobAuth, body: { status: 'away' } });
+  await api('im.create', { method: 'POST', auth: await loginAPI('alice', 'pw-alice-123'), body: { username: 'bob' } });
+  await alice.page.reload();
+  const dm = alice.page.getByRole('navigation', { name: 'Rooms' }).locator('a.room-item').filter({ hasText: /bob/i });
+  await dm.getByRole('img', { name: 'Away' }).waitFor();
+  await api('users.setStatus', { method: 'POST', auth: bobAuth, body: { status: 'online' } });
+  await dm.getByRole('img', { name: 'Online' }).waitFor();
+});
+
 test('an admin changes a setting and clients follow', async () => {
   admin = await person(browser, { width: 1100, height: 680 });
   const { page } = admin;

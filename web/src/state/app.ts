@@ -193,20 +193,32 @@ async function loadPermissions() {
   }
 }
 
-/** loadDirectPresence asks for the status of every DM partner. */
+/**
+ * loadDirectPresence asks, in one users.presence call, for the status of
+ * the partners of the user's direct messages; those it does not list are
+ * offline.
+ */
 async function loadDirectPresence() {
-  const myName = me().username;
-  const names = [...subs.get().values()].filter((s) => s.t === 'd').map((s) => s.name).filter((n) => n !== myName);
-  await Promise.all(
-    names.slice(0, 100).map(async (username) => {
-      try {
-        const st = await rest.get('users.getStatus', { username });
-        setPresence(username, st.status, st.message);
-      } catch {
-        /* unknown user */
-      }
-    }),
-  );
+  const myId = me()._id;
+  const partners = new Map<string, string>(); // user id → username
+  for (const s of subs.get().values()) {
+    const uids = rooms.get().get(s.rid)?.uids;
+    if (s.t !== 'd' || uids?.length !== 2) continue;
+    const id = uids.find((u) => u !== myId);
+    if (id) partners.set(id, s.name);
+  }
+  if (!partners.size) return;
+  const ids = [...partners.keys()].slice(0, 300); // the URL stays under 8 KB
+  try {
+    const res = await rest.get<{ users: { _id: string; status: Status; statusText?: string }[] }>('users.presence', { ids: ids.join(',') });
+    const present = new Map(res.users.map((u) => [u._id, u]));
+    for (const id of ids) {
+      const u = present.get(id);
+      setPresence(partners.get(id)!, u?.status ?? 'offline', u?.statusText);
+    }
+  } catch {
+    /* the dots stay as they were; status changes still arrive live */
+  }
 }
 
 /** loadOwnStatus reads the user's status once the socket has made them present. */
