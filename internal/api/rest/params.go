@@ -110,6 +110,22 @@ func jsonTypeName(t reflect.Type) string {
 // q returns a query parameter.
 func (r *Request) q(name string) string { return r.URL.Query().Get(name) }
 
+// queryList reads a list from the query in each form Rocket.Chat's clients
+// send one: name[]=a&name[]=b, name=a&name=b and name=a,b; values are
+// trimmed and empty ones dropped. nil means none was given.
+func (r *Request) queryList(name string) []string {
+	q := r.URL.Query()
+	var out []string
+	for _, v := range append(q[name+"[]"], q[name]...) {
+		for _, item := range strings.Split(v, ",") {
+			if item = strings.TrimSpace(item); item != "" {
+				out = append(out, item)
+			}
+		}
+	}
+	return out
+}
+
 // required returns Rocket.Chat's validation error for a missing property.
 func required(name string) error {
 	return chat.ErrInvalidParam("must have required property '%s'", name)

@@ -36,7 +36,7 @@ func (a *API) handleRoomsAdminRooms(r *Request) (obj, error) {
 		return nil, err
 	}
 	var types []chat.RoomType
-	for _, t := range append(r.URL.Query()["types[]"], r.URL.Query()["types"]...) {
+	for _, t := range r.queryList("types") {
 		types = append(types, chat.RoomType(t))
 	}
 	rooms, total, err := a.core.AdminRooms(r.Context(), r.Actor, types, r.q("filter"), p.Offset, p.Count)
@@ -223,14 +223,14 @@ func (a *API) handleRoomsNameExists(r *Request) (obj, error) {
 // handleRoomsIsMember answers GET rooms.isMember {roomId, userId|username}
 // with {isMember}.
 func (a *API) handleRoomsIsMember(r *Request) (obj, error) {
-	roomID, userID, username := r.q("roomId"), r.q("userId"), r.q("username")
+	roomID, who := r.q("roomId"), r.queryUserParams()
 	if roomID == "" {
 		return nil, required("roomId")
 	}
-	if (userID == "") == (username == "") {
+	if (who.UserID == "") == (who.Username == "") {
 		return nil, chat.ErrInvalidParam("must have required property 'userId' or 'username', not both")
 	}
-	member, err := a.core.IsRoomMember(r.Context(), r.Actor, roomID, userID+username)
+	member, err := a.core.IsRoomMember(r.Context(), r.Actor, roomID, who.target())
 	if err != nil {
 		return nil, err
 	}

@@ -3,7 +3,6 @@ package rest
 import (
 	"encoding/json"
 	"sort"
-	"strings"
 	"time"
 
 	"github.com/liftoff-chat/liftoff/internal/chat"
@@ -23,14 +22,7 @@ func (a *API) settingsRoutes() {
 // sends (a string or {"$in":[…]}). Other selectors are not supported and
 // do not filter. nil means no filter.
 func (r *Request) settingIDFilter() (map[string]bool, error) {
-	var ids []string
-	if v := r.q("_id"); v != "" {
-		for _, id := range strings.Split(v, ",") {
-			if id = strings.TrimSpace(id); id != "" {
-				ids = append(ids, id)
-			}
-		}
-	}
+	ids := r.queryList("_id")
 	if q := r.q("query"); q != "" {
 		var sel map[string]json.RawMessage
 		if err := json.Unmarshal([]byte(q), &sel); err != nil {

@@ -166,9 +166,7 @@ func (a *API) handleTeamsMembers(r *Request) (obj, error) {
 	if err != nil {
 		return nil, err
 	}
-	q := r.URL.Query()
-	f := core.TeamMemberFilter{Username: q.Get("username"), Name: q.Get("name")}
-	f.Statuses = append(q["status"], q["status[]"]...)
+	f := core.TeamMemberFilter{Username: r.q("username"), Name: r.q("name"), Statuses: r.queryList("status")}
 	members, total, err := a.core.TeamMembers(r.Context(), r.Actor, ref, f, p.Offset, p.Count)
 	if err != nil {
 		return nil, err

@@ -455,16 +455,7 @@ func (a *API) handleUsersGetPresence(r *Request) (obj, error) {
 // only the changes of the last ten minutes, is accepted and answered with
 // the full list, which clients take in place of what they had.
 func (a *API) handleUsersPresence(r *Request) (obj, error) {
-	q := r.URL.Query()
-	var ids []string
-	for _, v := range append(q["ids[]"], q["ids"]...) {
-		for _, id := range strings.Split(v, ",") {
-			if id = strings.TrimSpace(id); id != "" {
-				ids = append(ids, id)
-			}
-		}
-	}
-	users, full, err := a.core.PresentUsers(r.Context(), r.Actor, ids)
+	users, full, err := a.core.PresentUsers(r.Context(), r.Actor, r.queryList("ids"))
 	if err != nil {
 		return nil, err
 	}
