@@ -571,11 +571,11 @@ const readTimers = new Map<string, ReturnType<typeof setTimeout>>();
 const lastSeen = new Map<string, number>();
 
 /**
- * seenUpTo is, per room with a read mark not yet sent, the newest message
- * on screen when it was read. The server marks read up to it, not up to
- * whatever arrived while the mark was on its way.
+ * seenUpTo is, per room with a read mark not yet sent, the id of the
+ * newest message on screen when it was read. The server marks read up to
+ * it, not up to whatever arrived while the mark was on its way.
  */
-const seenUpTo = new Map<string, Message>();
+const seenUpTo = new Map<string, string>();
 
 /**
  * markRead clears the room's badges here at once and tells the server
@@ -589,7 +589,7 @@ export function markRead(rid: string): void {
   if (list.length) lastSeen.set(rid, list[list.length - 1].ts);
   let newest: Message | undefined;
   for (let i = list.length - 1; i >= 0 && !newest; i--) if (!list[i].pending && !list[i].failed) newest = list[i];
-  if (newest) seenUpTo.set(rid, newest);
+  if (newest) seenUpTo.set(rid, newest._id);
   if (sub.unread || sub.alert || sub.userMentions || sub.groupMentions) {
     const ls = Math.max(sub.ls ?? 0, newest?.ts ?? Date.now());
     subs.set((s) => mapSet(s, rid, { ...sub, unread: 0, alert: false, userMentions: 0, groupMentions: 0, ls }));
@@ -610,7 +610,7 @@ export function flushRead(rid: string): void {
   if (t === undefined) return;
   clearTimeout(t);
   readTimers.delete(rid);
-  const upTo = seenUpTo.get(rid)?._id;
+  const upTo = seenUpTo.get(rid);
   seenUpTo.delete(rid);
   // A message deleted since it was seen is refused as a mark: read all.
   rest.read(rid, upTo).catch(() => (upTo ? rest.read(rid) : undefined)).catch(() => {});
